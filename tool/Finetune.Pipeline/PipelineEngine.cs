@@ -1,0 +1,127 @@
+using Finetune.Pipeline.Planning;
+using Finetune.Pipeline.Store;
+
+namespace Finetune.Pipeline;
+
+/// <summary>
+/// Computes each stage's key from its declaration and its upstream keys, and runs the stages whose key
+/// the store does not hold. <see cref="Plan"/> is <see cref="Run"/> without the doing.
+/// </summary>
+public sealed class PipelineEngine
+{
+    private readonly IReadOnlyList<IStage> _stages;
+    private readonly ArtifactStore _store;
+    private readonly RecipeLock _lock;
+
+    public PipelineEngine(IReadOnlyList<IStage> stages, ArtifactStore store, RecipeLock recipeLock)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var s in stages)
+        {
+            foreach (var up in s.Upstream)
+                if (!seen.Contains(up)) throw new ArgumentException($"stage {s.Name} needs {up}, which does not come before it");
+            if (!seen.Add(s.Name)) throw new ArgumentException($"stage {s.Name} appears twice");
+        }
+        _stages = stages;
+        _store = store;
+        _lock = recipeLock;
+    }
+
+    public IReadOnlyList<string> StageNames => _stages.Select(s => s.Name).ToList();
+
+    public IReadOnlyList<StagePlan> Plan()
+    {
+        var plans = new List<StagePlan>();
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var stage in _stages)
+        {
+            var plan = PlanStage(stage, keys);
+            keys[stage.Name] = plan.Key;
+            plans.Add(plan);
+        }
+        _store.Hasher.Save();
+        return plans;
+    }
+
+    public IReadOnlyList<StagePlan> Run(RunOptions options, IPipelineObserver observer)
+    {
+        var selected = Select(options.Only);
+        foreach (var f in options.Force)
+            if (!_stages.Any(s => s.Name == f)) throw new PipelineException($"--force {f}: no such stage (stages: {string.Join(", ", StageNames)})");
+
+        using var storeLock = StoreLock.Acquire(_store.Root, options.LockTimeout, m => observer.Message("store", m));
+        var plans = new List<StagePlan>();
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var stage in _stages)
+        {
+            options.Cancellation.ThrowIfCancellationRequested();
+            var plan = PlanStage(stage, keys);
+            keys[stage.Name] = plan.Key;
+            plans.Add(plan);
+            if (!selected.Contains(stage.Name))
+            {
+                observer.StageSkipped(plan, $"not needed for --only {options.Only}");
+                continue;
+            }
+            if (plan.Cached && !options.Force.Contains(stage.Name))
+            {
+                observer.StageCached(plan);
+            }
+            else
+            {
+                observer.StageStarting(plan);
+                var manifest = _store.Commit(plan.Inputs, dir => stage.Run(new StageRun
+                {
+                    Stage = stage.Name,
+                    Key = plan.Key,
+                    OutputDir = dir,
+                    WorkDir = Directory.CreateDirectory(_store.WorkPath(stage.Name, plan.Key)).FullName,
+                    UpstreamDirs = stage.Upstream.ToDictionary(u => u, u => _store.EntryPath(u, keys[u]), StringComparer.Ordinal),
+                    Resume = options.Resume,
+                    Observer = observer,
+                    Cancellation = options.Cancellation,
+                }));
+                observer.StageFinished(plan, manifest);
+            }
+            _lock.Record(plan.Inputs);
+            _lock.Save();
+        }
+        _store.Hasher.Save();
+        return plans;
+    }
+
+    private StagePlan PlanStage(IStage stage, IReadOnlyDictionary<string, string> keys)
+    {
+        var declaration = stage.Declare();
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (label, path) in declaration.Files)
+        {
+            if (!File.Exists(path)) throw new PipelineException($"{path}: file not found (stage {stage.Name} reads it as {label})");
+            files[label] = _store.Hasher.Hash(path);
+        }
+        var upstream = stage.Upstream.ToDictionary(u => u, u => keys[u], StringComparer.Ordinal);
+        var inputs = new StageInputs(stage.Name, stage.Version, declaration.Params, upstream, files);
+        var key = inputs.Key();
+        bool cached = _store.TryGet(stage.Name, key) != null;
+        var reasons = _lock.Key(stage.Name) == key
+            ? (cached ? [] : new[] { "output missing from the store" })
+            : InputDiff.Describe(_lock.Inputs(stage.Name), inputs);
+        return new StagePlan(stage.Name, key, inputs, cached, reasons);
+    }
+
+    private HashSet<string> Select(string? only)
+    {
+        if (only == null) return _stages.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var byName = _stages.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        if (!byName.ContainsKey(only)) throw new PipelineException($"--only {only}: no such stage (stages: {string.Join(", ", StageNames)})");
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        var todo = new Stack<string>([only]);
+        while (todo.Count > 0)
+        {
+            var name = todo.Pop();
+            if (set.Add(name))
+                foreach (var up in byName[name].Upstream) todo.Push(up);
+        }
+        return set;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Finetune.Pipeline.Store;
+
+/// <summary>
+/// SHA-256 of files, cached by (full path, size, mtime, inode) in a small JSON file, so a rerun with
+/// nothing changed does not reread gigabytes. A touched file with the same bytes hashes the same.
+/// </summary>
+public sealed class FileHasher
+{
+    private readonly string? _cachePath;
+    private readonly Dictionary<string, FileFingerprint> _cache = new(StringComparer.Ordinal);
+    private bool _dirty;
+
+    public FileHasher(string? cachePath = null)
+    {
+        _cachePath = cachePath;
+        if (cachePath != null && File.Exists(cachePath))
+        {
+            try
+            {
+                var entries = JsonSerializer.Deserialize<List<FileFingerprint>>(File.ReadAllText(cachePath)) ?? [];
+                foreach (var e in entries) _cache[e.Path] = e;
+            }
+            catch (JsonException)
+            {
+                // A damaged cache only costs rehashing.
+            }
+        }
+    }
+
+    /// <summary>How many files were actually read (not answered from the cache) so far.</summary>
+    public int FilesRead { get; private set; }
+
+    public string Hash(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var info = new FileInfo(full);
+        if (!info.Exists) throw new FileNotFoundException($"{full}: file not found", full);
+        long inode = Inode(full);
+        long mtime = info.LastWriteTimeUtc.Ticks;
+        lock (_cache)
+        {
+            if (_cache.TryGetValue(full, out var hit) && hit.Size == info.Length && hit.MtimeTicks == mtime && hit.Inode == inode)
+                return hit.Sha256;
+        }
+        string sha;
+        using (var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
+            sha = Convert.ToHexStringLower(SHA256.HashData(stream));
+        lock (_cache)
+        {
+            FilesRead++;
+            _cache[full] = new FileFingerprint(full, info.Length, mtime, inode, sha);
+            _dirty = true;
+        }
+        return sha;
+    }
+
+    public void Save()
+    {
+        if (_cachePath == null || !_dirty) return;
+        lock (_cache)
+        {
+            var live = _cache.Values.Where(e => File.Exists(e.Path)).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+            AtomicFile.WriteAllText(_cachePath, JsonSerializer.Serialize(live));
+            _dirty = false;
+        }
+    }
+
+    /// <summary>The inode number on Linux (st_ino sits at offset 8 of struct stat on x64 and arm64); 0 elsewhere.</summary>
+    private static long Inode(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        var buf = new byte[256];
+        try
+        {
+            return NativeStat(path, buf) == 0 ? BitConverter.ToInt64(buf, 8) : 0;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "stat", SetLastError = true)]
+    private static extern int NativeStat([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, [System.Runtime.InteropServices.Out] byte[] buf);
+}
