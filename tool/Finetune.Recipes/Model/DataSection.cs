@@ -1,0 +1,48 @@
+using System.ComponentModel;
+
+namespace Finetune.Recipes;
+
+/// <summary><c>data:</c> the dataset and how rows become chat conversations. Absent: no data (Path is null).</summary>
+public sealed record DataSection
+{
+    /// <summary>Dataset file (jsonl, json, csv, parquet) or folder of them; required when the section is present.</summary>
+    [RecipeRequired, RecipePath]
+    [Description("Dataset: a .jsonl, .json, .csv or .parquet file, or a folder of them, relative to the recipe file. Required when `data` is present.")]
+    public string? Path { get; init; }
+
+    /// <summary>Use only the first N rows (after shuffling); null uses all.</summary>
+    [RecipeRange(Min = 1)]
+    [Description("Use only N rows (after shuffling). null: all rows.")]
+    public int? Take { get; init; }
+
+    /// <summary>Fraction of rows held out for evaluation.</summary>
+    [RecipeRange(Min = 0, MinExclusive = true, Max = 1, MaxExclusive = true)]
+    [Description("Fraction of the rows held out as the test split, in (0, 1).")]
+    public double TestFraction { get; init; } = 0.1;
+
+    /// <summary>Seed of the row shuffle before take and split.</summary>
+    [RecipeRange(Min = 0)]
+    [Description("Seed of the row shuffle done before take and the test split.")]
+    public int ShuffleSeed { get; init; } = 42;
+
+    /// <summary>Mapping from row columns to chat messages; null when rows carry a <c>messages</c> column.</summary>
+    [Description("Chat messages rendered from each row ({role, content} with Jinja over the columns). null: the rows already have a `messages` column.")]
+    public IReadOnlyList<MessageTemplate>? Messages { get; init; }
+
+    /// <summary><c>model</c> (the model's own template) or a path to a .jinja file.</summary>
+    [RecipePath(Except = "model")]
+    [Description("Chat template: `model` (the one in the model's tokenizer_config.json) or a .jinja file relative to the recipe file.")]
+    public string ChatTemplate { get; init; } = "model";
+
+    /// <summary>Extra variables for the chat template, pinned so keys stay stable.</summary>
+    [Description("Extra chat-template variables (e.g. date_string), pinned so stage keys stay stable.")]
+    public IReadOnlyDictionary<string, string> TemplateVars { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Which tokens count in the loss.</summary>
+    [Description("Loss on: assistant (only assistant turns) or all (every non-padding token).")]
+    public LossOn LossOn { get; init; } = LossOn.Assistant;
+
+    /// <summary>What to do with a row that cannot be rendered.</summary>
+    [Description("A row that cannot be rendered (missing column, bad JSON): error (stop, naming file and row) or skip (drop and count it).")]
+    public BadRowPolicy OnBadRow { get; init; } = BadRowPolicy.Error;
+}

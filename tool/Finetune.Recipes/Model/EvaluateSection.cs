@@ -1,0 +1,31 @@
+using System.ComponentModel;
+
+namespace Finetune.Recipes;
+
+/// <summary><c>evaluate:</c> what is measured after training.</summary>
+public sealed record EvaluateSection
+{
+    /// <summary>Free prompts answered by the model before and after training.</summary>
+    [Description("Prompts answered before and after training, shown in the report.")]
+    public IReadOnlyList<string> Prompts { get; init; } = [];
+
+    /// <summary>How many test-split questions are generated and checked against expect_format.</summary>
+    [RecipeRange(Min = 0)]
+    [Description("Number of test-split questions answered and checked against expect_format (0: none).")]
+    public int TestQuestions { get; init; } = 20;
+
+    /// <summary>Tokens generated per answer at most.</summary>
+    [RecipeRange(Min = 1)]
+    [Description("Tokens generated per answer at most (>= 1).")]
+    public int MaxNewTokens { get; init; } = 256;
+
+    /// <summary>Sampling temperature; 0 is greedy.</summary>
+    [RecipeRange(Min = 0)]
+    [Description("Sampling temperature; 0: greedy decoding.")]
+    public double Temperature { get; init; }
+
+    /// <summary>Regular expression an answer must match (anywhere) to count as well-formed; null skips the check.</summary>
+    [RecipeRegex]
+    [Description("A .NET regular expression an answer must match to count as well-formed (format compliance). null: no format check.")]
+    public string? ExpectFormat { get; init; } = "<think>.+</think><answer>.+</answer>";
+}

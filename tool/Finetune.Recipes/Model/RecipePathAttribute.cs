@@ -1,0 +1,12 @@
+namespace Finetune.Recipes;
+
+/// <summary>
+/// The string value is a path relative to the recipe file that must exist when paths are checked (FT008).
+/// <see cref="Except"/> names a literal value that is not a path (e.g. <c>model</c> for <c>data.chat_template</c>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class RecipePathAttribute : Attribute
+{
+    /// <summary>A value that means "not a path" and is never checked.</summary>
+    public string? Except { get; set; }
+}
