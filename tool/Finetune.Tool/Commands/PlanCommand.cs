@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using Finetune.Pipeline;
+using Finetune.Recipes;
+using Spectre.Console.Cli;
+
+namespace Finetune.Tool.Commands;
+
+/// <summary><c>dotnet finetune plan RECIPE</c>: per stage, its key, cached or will run, and why.</summary>
+public sealed class PlanCommand : Command<RecipeSettings>
+{
+    public override int Execute(CommandContext context, RecipeSettings settings, CancellationToken cancellation) => Print(settings);
+
+    public static int Print(RecipeSettings settings)
+    {
+        var recipe = RecipeLoader.Load(settings.Recipe);
+        foreach (var plan in Job.Engine(recipe, settings.StoreRoot).Plan())
+        {
+            if (settings.Json)
+            {
+                System.Console.WriteLine(new JsonObject
+                {
+                    ["stage"] = plan.Stage,
+                    ["key"] = plan.Key,
+                    ["cached"] = plan.Cached,
+                    ["reasons"] = new JsonArray(plan.Reasons.Select(r => (JsonNode)r).ToArray()),
+                }.ToJsonString());
+                continue;
+            }
+            var status = plan.Cached ? "cached" : "will run";
+            var why = plan.Reasons.Count > 0 ? $": {string.Join("; ", plan.Reasons)}" : "";
+            System.Console.WriteLine($"{plan.Stage,-9} {plan.ShortKey}  {status}{why}");
+        }
+        return CliApp.Ok;
+    }
+}

@@ -1,0 +1,3 @@
+using Finetune.Tool;
+
+return await CliApp.RunAsync(args);
