@@ -87,7 +87,7 @@ internal sealed partial class RecipeBinder(DiagnosticBag bag)
         value = null;
         if (node is YamlScalar { IsNull: true })
         {
-            if (type.Nullable)
+            if (type.Nullable && member?.Required != true)
                 return true;
             return WrongType(node, path, type);
         }
