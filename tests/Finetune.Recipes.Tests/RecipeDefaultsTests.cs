@@ -129,4 +129,15 @@ public sealed class RecipeDefaultsTests
         Assert.Null(recipe.Evaluate.ExpectFormat);
         Assert.Null(recipe.Tokens.PadToMultipleOf);
     }
+
+    [Theory]
+    [InlineData("<think>a\nb</think><answer>42</answer>", true)]
+    [InlineData("  <think>a</think><answer>42</answer>\n", true)]
+    [InlineData("<think></think><answer>42</answer>", false)]
+    [InlineData("The answer: <think>a</think><answer>42</answer>", false)]
+    [InlineData("<think>a</think>", false)]
+    public void Default_format_regex_matches_whole_multiline_answers(string answer, bool expected)
+    {
+        Assert.Equal(expected, Minimal.Evaluate.FormatRegex()!.IsMatch(answer));
+    }
 }
