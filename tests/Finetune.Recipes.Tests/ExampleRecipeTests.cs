@@ -37,11 +37,15 @@ public sealed class ExampleRecipeTests
     [Fact]
     public void Think_answer_with_path_checks_reports_only_the_files_users_supply()
     {
-        var codes = RecipeLoader.TryLoad(ThinkAnswer).Diagnostics.Select(d => (d.Line, d.Code, d.Message)).ToList();
+        // The positions are found in the text independently of the loader: the line of each value, column 9.
+        var lines = File.ReadAllLines(ThinkAnswer).ToList();
+        var modelLine = lines.FindIndex(l => l.StartsWith("  path: models/", StringComparison.Ordinal)) + 1;
+        var dataLine = lines.FindIndex(l => l.StartsWith("  path: data/", StringComparison.Ordinal)) + 1;
+        var codes = RecipeLoader.TryLoad(ThinkAnswer).Diagnostics.Select(d => (d.Line, d.Column, d.Code, d.Message)).ToList();
         Assert.Equal(
             [
-                (13, "FT008", "`model.path` does not exist: models/Llama-3.2-1B-Instruct"),
-                (30, "FT008", "`data.path` does not exist: data/reasoning-0.01.jsonl"),
+                (modelLine, 9, "FT008", "`model.path` does not exist: models/Llama-3.2-1B-Instruct"),
+                (dataLine, 9, "FT008", "`data.path` does not exist: data/reasoning-0.01.jsonl"),
             ],
             codes);
     }
