@@ -325,4 +325,23 @@ public sealed class RecipeErrorTests
         var errors = RecipeLoader.TryLoad(file).Diagnostics.Select(d => d.ToString());
         Assert.Equal([$"{file}:1:1: error FT013: recipe file not found"], errors);
     }
+
+    [Fact]
+    public void Empty_required_strings_and_paths_are_reported()
+    {
+        var errors = Errors("name: \"\"\nmodel: { path: \" \" }\ndata: { path: d, chat_template: \"\" }\n", checkPaths: true);
+        Assert.Equal(
+            [
+                "r.yaml:1:7: error FT011: `name` is empty",
+                "r.yaml:2:16: error FT011: `model.path` is empty",
+                "r.yaml:3:33: error FT011: `data.chat_template` is empty",
+            ],
+            errors.Where(e => !e.Contains("FT008", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Copy_without_from_is_fine_when_every_token_has_an_override()
+    {
+        Assert.Empty(Errors(RecipeText.Minimal + "tokens: { add: [\"<a>\"] }\nseed: { strategy: copy, overrides: { \"<a>\": \"<b>\" } }\n"));
+    }
 }

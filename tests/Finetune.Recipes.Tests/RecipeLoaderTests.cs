@@ -82,4 +82,33 @@ public sealed class RecipeLoaderTests
         foreach (var code in codes)
             Assert.Contains($"| {code} |", doc, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Alias_bomb_is_refused()
+    {
+        var yaml = "name: t\nmodel: { path: m }\nevaluate:\n  prompts: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+        for (var i = 1; i <= 6; i++)
+            yaml += $"x{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n";
+        // Hand count: 12358 nodes up to x4's list, each *a3 adds 11111, so the 8th alias on line 8 (column 10 + 7 * 5) crosses 100000.
+        Assert.Equal(["r.yaml:8:45: error FT001: the document has more than 100000 nodes (counting alias uses)"], RecipeText.Errors(yaml));
+    }
+
+    [Fact]
+    public void Deep_nesting_is_refused()
+    {
+        var yaml = "name: t\nmodel: { path: m }\nx: " + new string('[', 100) + new string(']', 100) + "\n";
+        Assert.Equal(["r.yaml:3:68: error FT001: nesting deeper than 64 levels"], RecipeText.Errors(yaml));
+    }
+
+    [Fact]
+    public void An_error_reached_through_two_aliases_is_reported_once()
+    {
+        var yaml = "name: t\nmodel: { path: m }\nevaluate: { prompts: &p [\"\"] }\nx: *p\n";
+        Assert.Equal(
+            [
+                "r.yaml:3:26: error FT011: `evaluate.prompts[0]` is empty",
+                "r.yaml:4:1: error FT002: unknown key `x` (known keys: name, model, tokens, seed, data, train, evaluate, export)",
+            ],
+            RecipeText.Errors(yaml));
+    }
 }

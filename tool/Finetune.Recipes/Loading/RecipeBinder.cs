@@ -115,6 +115,11 @@ internal sealed partial class RecipeBinder(DiagnosticBag bag)
             bag.Add(node, ErrorCodes.BadRegex, $"`{path}` is not a valid regular expression: {problem}");
             return false;
         }
+        if ((member?.Required == true || member?.PathRule != null) && string.IsNullOrWhiteSpace(scalar.Value))
+        {
+            bag.Add(node, ErrorCodes.BadEntry, $"`{path}` is empty");
+            return false;
+        }
         value = scalar.Value;
         return true;
     }

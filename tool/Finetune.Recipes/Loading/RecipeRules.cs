@@ -37,7 +37,8 @@ internal sealed partial class RecipeRules(Recipe recipe, RecipeBinder binder, Di
     {
         var seed = recipe.Seed;
         var strategyKnown = !binder.Failed.Contains("seed.strategy") && !binder.Failed.Contains("seed.from");
-        if (strategyKnown && seed.Strategy == SeedStrategy.Copy && seed.From is null)
+        var everyTokenOverridden = recipe.Tokens.Add.Count > 0 && recipe.Tokens.Add.All(seed.Overrides.ContainsKey);
+        if (strategyKnown && seed.Strategy == SeedStrategy.Copy && seed.From is null && !everyTokenOverridden)
             bag.Add(At("seed.strategy"), ErrorCodes.Conflict, "`seed.strategy: copy` needs `seed.from`",
                 "name the existing token to copy, e.g. from: \"<|start_header_id|>\"");
         if (strategyKnown && seed.Strategy != SeedStrategy.Copy && seed.From is not null)
