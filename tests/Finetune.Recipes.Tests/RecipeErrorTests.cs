@@ -20,6 +20,13 @@ public sealed class RecipeErrorTests
     }
 
     [Fact]
+    public void Misspelt_required_key_is_reported_once()
+    {
+        var errors = Errors("name: t\nmodle: { path: m }\n");
+        Assert.Equal(["r.yaml:2:1: error FT002: unknown key `modle` (did you mean `model`?)"], errors);
+    }
+
+    [Fact]
     public void Unknown_key_without_a_close_match_lists_the_known_keys()
     {
         var errors = Errors(RecipeText.Minimal + "data:\n  path: d\n  loss_on: all\n  messages:\n    - { role: user, content: x, colour: red }\n");
