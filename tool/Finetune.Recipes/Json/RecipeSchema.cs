@@ -44,7 +44,7 @@ public static class RecipeSchema
         foreach (var member in RecipeMember.Of(type))
         {
             var schema = new JsonObject { ["description"] = member.Description };
-            foreach (var (key, value) in ValueSchema(member.Type))
+            foreach (var (key, value) in ValueSchema(member.Required ? member.Type.NotNull() : member.Type))
                 schema[key] = value?.DeepClone();
             if (member.Range is { } range)
                 AddRange(schema, range);

@@ -13,7 +13,10 @@ internal sealed class DiagnosticBag(string file)
     public void Add(YamlNode at, string code, string message, string? hint = null) =>
         Add(at.Line, at.Column, code, message, hint);
 
-    /// <summary>Every error ordered by position; errors at one position keep the order they were found in.</summary>
+    /// <summary>
+    /// Every error once (a node reached through several aliases is checked each time), ordered by position;
+    /// errors at one position keep the order they were found in.
+    /// </summary>
     public IReadOnlyList<RecipeDiagnostic> Sorted() =>
-        _items.OrderBy(d => d.Line).ThenBy(d => d.Column).ToList();
+        _items.Distinct().OrderBy(d => d.Line).ThenBy(d => d.Column).ToList();
 }

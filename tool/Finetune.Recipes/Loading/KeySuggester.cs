@@ -3,16 +3,25 @@ namespace Finetune.Recipes;
 /// <summary>"Did you mean" suggestions by edit distance.</summary>
 internal static class KeySuggester
 {
-    /// <summary>The closest candidate within a third of the word's length (at least 2 edits), or null.</summary>
+    /// <summary>
+    /// The closest candidate within a third of the word's length (at least 2 edits); else the only candidate
+    /// the word (3 letters or more) is a prefix of (<c>warmup</c> -> <c>warmup_ratio</c>); else null.
+    /// </summary>
     public static string? Closest(string word, IEnumerable<string> candidates)
     {
+        var list = candidates.ToList();
+        var lower = word.ToLowerInvariant();
         var limit = Math.Max(2, word.Length / 3);
-        return candidates
-            .Select(c => (Candidate: c, Distance: Distance(word.ToLowerInvariant(), c.ToLowerInvariant())))
+        var close = list
+            .Select(c => (Candidate: c, Distance: Distance(lower, c.ToLowerInvariant())))
             .Where(x => x.Distance <= limit)
             .OrderBy(x => x.Distance)
             .Select(x => x.Candidate)
             .FirstOrDefault();
+        if (close != null || word.Length < 3)
+            return close;
+        var extensions = list.Where(c => c.StartsWith(lower, StringComparison.OrdinalIgnoreCase)).ToList();
+        return extensions.Count == 1 ? extensions[0] : null;
     }
 
     /// <summary>Levenshtein distance (insert, delete, substitute cost 1).</summary>

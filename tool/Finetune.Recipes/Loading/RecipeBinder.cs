@@ -32,6 +32,7 @@ internal sealed partial class RecipeBinder(DiagnosticBag bag)
         var instance = Activator.CreateInstance(type)!;
         var members = RecipeMember.Of(type);
         var seen = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        var suggested = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (keyNode, valueNode) in map.Entries)
         {
             if (!TryKey(keyNode, path, seen, out var key))
@@ -40,10 +41,11 @@ internal sealed partial class RecipeBinder(DiagnosticBag bag)
             if (member == null)
             {
                 var known = members.Select(m => m.Key).ToList();
-                var hint = KeySuggester.Closest(key, known) is { } close
-                    ? $"did you mean `{close}`?"
-                    : "known keys: " + string.Join(", ", known);
-                bag.Add(keyNode, ErrorCodes.UnknownKey, $"unknown key `{key}`{In(path)}", hint);
+                var close = KeySuggester.Closest(key, known);
+                if (close != null)
+                    suggested.Add(close);
+                bag.Add(keyNode, ErrorCodes.UnknownKey, $"unknown key `{key}`{In(path)}",
+                    close != null ? $"did you mean `{close}`?" : "known keys: " + string.Join(", ", known));
                 continue;
             }
             var memberPath = Join(path, key);
@@ -51,7 +53,8 @@ internal sealed partial class RecipeBinder(DiagnosticBag bag)
             if (TryBind(member.Type, valueNode, memberPath, member, keyNode, out var value))
                 member.Property.SetValue(instance, value);
         }
-        foreach (var member in members.Where(m => m.Required && !seen.ContainsKey(m.Key)))
+        // A missing key that an unknown key was taken for ("modle" -> model) is already reported.
+        foreach (var member in members.Where(m => m.Required && !seen.ContainsKey(m.Key) && !suggested.Contains(m.Key)))
             bag.Add(owner, ErrorCodes.MissingKey, $"missing required key `{Join(path, member.Key)}`");
         return instance;
     }
@@ -87,7 +90,7 @@ internal sealed partial class RecipeBinder(DiagnosticBag bag)
         value = null;
         if (node is YamlScalar { IsNull: true })
         {
-            if (type.Nullable)
+            if (type.Nullable && member?.Required != true)
                 return true;
             return WrongType(node, path, type);
         }
@@ -113,6 +116,11 @@ internal sealed partial class RecipeBinder(DiagnosticBag bag)
         if (member?.IsRegex == true && !IsValidRegex(scalar.Value, out var problem))
         {
             bag.Add(node, ErrorCodes.BadRegex, $"`{path}` is not a valid regular expression: {problem}");
+            return false;
+        }
+        if ((member?.Required == true || member?.PathRule != null) && string.IsNullOrWhiteSpace(scalar.Value))
+        {
+            bag.Add(node, ErrorCodes.BadEntry, $"`{path}` is empty");
             return false;
         }
         value = scalar.Value;

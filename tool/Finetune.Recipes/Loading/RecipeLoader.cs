@@ -32,8 +32,12 @@ public static class RecipeLoader
             var message = ex is FileNotFoundException or DirectoryNotFoundException ? "recipe file not found" : $"cannot read the recipe: {ex.Message}";
             return Failure(new RecipeDiagnostic(path, 1, 1, ErrorCodes.NoRecipe, message, null));
         }
-        return TryLoadText(text, path, options.CheckPaths);
+        return TryLoadText(text, path, options);
     }
+
+    /// <summary>Loads recipe text with <paramref name="options"/>; see <see cref="TryLoadText(string, string, bool)"/>.</summary>
+    public static RecipeLoadResult TryLoadText(string yaml, string path, RecipeLoadOptions options) =>
+        TryLoadText(yaml, path, options.CheckPaths);
 
     /// <summary>
     /// Loads recipe text. <paramref name="path"/> names the file in diagnostics (as given) and anchors

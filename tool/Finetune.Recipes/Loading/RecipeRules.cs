@@ -37,7 +37,8 @@ internal sealed partial class RecipeRules(Recipe recipe, RecipeBinder binder, Di
     {
         var seed = recipe.Seed;
         var strategyKnown = !binder.Failed.Contains("seed.strategy") && !binder.Failed.Contains("seed.from");
-        if (strategyKnown && seed.Strategy == SeedStrategy.Copy && seed.From is null)
+        var everyTokenOverridden = recipe.Tokens.Add.Count > 0 && recipe.Tokens.Add.All(seed.Overrides.ContainsKey);
+        if (strategyKnown && seed.Strategy == SeedStrategy.Copy && seed.From is null && !everyTokenOverridden)
             bag.Add(At("seed.strategy"), ErrorCodes.Conflict, "`seed.strategy: copy` needs `seed.from`",
                 "name the existing token to copy, e.g. from: \"<|start_header_id|>\"");
         if (strategyKnown && seed.Strategy != SeedStrategy.Copy && seed.From is not null)
@@ -52,7 +53,7 @@ internal sealed partial class RecipeRules(Recipe recipe, RecipeBinder binder, Di
                 bag.Add(KeyAt($"seed.overrides[{token}]"), ErrorCodes.Conflict, $"`seed.overrides` names `{token}`, which is not in `tokens.add`",
                     recipe.Tokens.Add.Count == 0 ? "tokens.add is empty" : "new tokens: " + string.Join(", ", recipe.Tokens.Add));
         }
-        foreach (var (token, source) in seed.Overrides.Where(o => string.IsNullOrWhiteSpace(o.Value)))
+        foreach (var token in seed.Overrides.Where(o => string.IsNullOrWhiteSpace(o.Value)).Select(o => o.Key))
             bag.Add(At($"seed.overrides[{token}]"), ErrorCodes.BadEntry, $"`seed.overrides[{token}]` is empty");
         if (binder.Nodes.ContainsKey("seed.rows") && !binder.Failed.Contains("seed.rows"))
         {
@@ -65,7 +66,7 @@ internal sealed partial class RecipeRules(Recipe recipe, RecipeBinder binder, Di
     private void CheckData()
     {
         var data = recipe.Data;
-        foreach (var (name, _) in data.TemplateVars.Where(v => !IdentifierSyntax().IsMatch(v.Key)))
+        foreach (var name in data.TemplateVars.Keys.Where(k => !IdentifierSyntax().IsMatch(k)))
             bag.Add(KeyAt($"data.template_vars[{name}]"), ErrorCodes.BadFormat,
                 $"`data.template_vars` key `{name}` is not a template variable name", "use letters, digits and '_', not starting with a digit");
         if (data.Messages is not { } messages || binder.Failed.Contains("data.messages"))

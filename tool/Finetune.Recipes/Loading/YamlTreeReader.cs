@@ -12,19 +12,26 @@ internal static partial class YamlTreeReader
 {
     private const string StrTag = "tag:yaml.org,2002:str";
 
+    /// <summary>Deeper nesting is refused (a recipe is three or four levels deep).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>More nodes, counting every alias use as a copy, are refused (alias bombs).</summary>
+    public const int MaxNodes = 100_000;
+
     /// <summary>The single document's root; null with an error (message, line, column) when the text is not one YAML document.</summary>
     public static YamlNode? Read(string text, out (string Message, int Line, int Column)? error)
     {
         error = null;
         var parser = new Parser(new StringReader(text));
-        var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        var anchors = new Dictionary<string, (YamlNode Node, int Size)>(StringComparer.Ordinal);
+        var budget = new NodeBudget();
         try
         {
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _))
                 return null;
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, anchors);
+            var (root, _) = ReadNode(parser, anchors, budget, 0);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
             {
@@ -40,44 +47,71 @@ internal static partial class YamlTreeReader
         }
     }
 
-    private static YamlNode ReadNode(IParser parser, Dictionary<string, YamlNode> anchors)
+    /// <summary>Reads one node; returns it with its size (nodes, aliases counted as copies of their target).</summary>
+    private static (YamlNode Node, int Size) ReadNode(IParser parser, Dictionary<string, (YamlNode Node, int Size)> anchors, NodeBudget budget, int depth)
     {
         if (parser.TryConsume<AnchorAlias>(out var alias))
-            return anchors.TryGetValue(alias.Value.Value, out var target)
-                ? target
-                : throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value.Value}");
+        {
+            if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value.Value}");
+            budget.Spend(target.Size, alias.Start);
+            return target;
+        }
+        if (depth > MaxDepth)
+            throw new YamlException(parser.Current!.Start, parser.Current.End, $"nesting deeper than {MaxDepth} levels");
 
-        YamlNode node;
+        budget.Spend(1, parser.Current!.Start);
+        (YamlNode Node, int Size) result;
         NodeEvent start;
         if (parser.TryConsume<Scalar>(out var scalar))
         {
             start = scalar;
             var plain = scalar.Style == ScalarStyle.Plain && (scalar.Tag.IsEmpty || scalar.Tag.Value != StrTag);
-            node = new YamlScalar(scalar.Value, plain, Line(scalar.Start), Column(scalar.Start));
+            result = (new YamlScalar(scalar.Value, plain, Line(scalar.Start), Column(scalar.Start)), 1);
         }
         else if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
             start = sequenceStart;
             var items = new List<YamlNode>();
+            var size = 1;
             while (!parser.TryConsume<SequenceEnd>(out _))
-                items.Add(ReadNode(parser, anchors));
-            node = new YamlSequence(items, Line(start.Start), Column(start.Start));
+            {
+                var (item, itemSize) = ReadNode(parser, anchors, budget, depth + 1);
+                items.Add(item);
+                size += itemSize;
+            }
+            result = (new YamlSequence(items, Line(start.Start), Column(start.Start)), size);
         }
         else
         {
-            var mappingStart = parser.Consume<MappingStart>();
-            start = mappingStart;
+            start = parser.Consume<MappingStart>();
             var entries = new List<KeyValuePair<YamlNode, YamlNode>>();
+            var size = 1;
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var key = ReadNode(parser, anchors);
-                entries.Add(new(key, ReadNode(parser, anchors)));
+                var (key, keySize) = ReadNode(parser, anchors, budget, depth + 1);
+                var (value, valueSize) = ReadNode(parser, anchors, budget, depth + 1);
+                entries.Add(new(key, value));
+                size += keySize + valueSize;
             }
-            node = new YamlMapping(entries, Line(start.Start), Column(start.Start));
+            result = (new YamlMapping(entries, Line(start.Start), Column(start.Start)), size);
         }
         if (!start.Anchor.IsEmpty)
-            anchors[start.Anchor.Value] = node;
-        return node;
+            anchors[start.Anchor.Value] = result;
+        return result;
+    }
+
+    /// <summary>Counts nodes as the binder will visit them and stops a document that would be too large.</summary>
+    private sealed class NodeBudget
+    {
+        private long _spent;
+
+        public void Spend(int nodes, Mark at)
+        {
+            _spent += nodes;
+            if (_spent > MaxNodes)
+                throw new YamlException(at, at, $"the document has more than {MaxNodes} nodes (counting alias uses)");
+        }
     }
 
     private static int Line(Mark mark) => (int)mark.Line;

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.RegularExpressions;
 
 namespace Finetune.Recipes;
 
@@ -24,8 +25,16 @@ public sealed record EvaluateSection
     [Description("Sampling temperature; 0: greedy decoding.")]
     public double Temperature { get; init; }
 
-    /// <summary>Regular expression an answer must match (anywhere) to count as well-formed; null skips the check.</summary>
+    /// <summary>Regular expression a whole answer must match to count as well-formed; null skips the check. Use <see cref="FormatRegex"/>.</summary>
     [RecipeRegex]
-    [Description("A .NET regular expression an answer must match to count as well-formed (format compliance). null: no format check.")]
+    [Description("A .NET regular expression the whole answer must match to count as well-formed (format compliance); '.' also matches newlines. null: no format check.")]
     public string? ExpectFormat { get; init; } = "<think>.+</think><answer>.+</answer>";
+
+    /// <summary>
+    /// <see cref="ExpectFormat"/> compiled the one way every stage uses it: anchored to the whole answer
+    /// (surrounding whitespace allowed), '.' matching newlines; null when there is no format check.
+    /// </summary>
+    public Regex? FormatRegex() => ExpectFormat is null
+        ? null
+        : new Regex($@"\A\s*(?:{ExpectFormat})\s*\z", RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 }

@@ -9,7 +9,6 @@ namespace Finetune.Recipes;
 internal sealed record RecipeMember(PropertyInfo Property, string Key, RecipeType Type, string Description)
 {
     private static readonly ConcurrentDictionary<Type, IReadOnlyList<RecipeMember>> Cache = new();
-    private static readonly NullabilityInfoContext Nullability = new();
 
     public bool Required => Property.IsDefined(typeof(RecipeRequiredAttribute));
 
@@ -20,17 +19,19 @@ internal sealed record RecipeMember(PropertyInfo Property, string Key, RecipeTyp
     public RecipePathAttribute? PathRule => Property.GetCustomAttribute<RecipePathAttribute>();
 
     /// <summary>The keys of a record type in declaration order.</summary>
-    public static IReadOnlyList<RecipeMember> Of(Type type) => Cache.GetOrAdd(type, static t =>
+    public static IReadOnlyList<RecipeMember> Of(Type type) => Cache.GetOrAdd(type, static t => Scan(t, new NullabilityInfoContext()));
+
+    private static List<RecipeMember> Scan(Type t, NullabilityInfoContext nullability) =>
         t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is { IsPublic: true } && !p.IsDefined(typeof(RecipeIgnoreAttribute)))
             .OrderBy(p => p.MetadataToken)
             .Select(p => new RecipeMember(
                 p,
                 p.GetCustomAttribute<RecipeNameAttribute>()?.Name ?? SnakeCase(p.Name),
-                RecipeType.Of(p.PropertyType, Nullability.Create(p)),
+                RecipeType.Of(p.PropertyType, nullability.Create(p)),
                 p.GetCustomAttribute<DescriptionAttribute>()?.Description
                     ?? throw new InvalidOperationException($"{t.Name}.{p.Name} has no [Description]: every recipe key is documented")))
-            .ToList());
+            .ToList();
 
     /// <summary>PascalCase to snake_case, as every key and enum value is spelled in YAML.</summary>
     public static string SnakeCase(string name) => JsonNamingPolicy.SnakeCaseLower.ConvertName(name);

@@ -35,6 +35,9 @@ internal sealed record RecipeType(RecipeTypeKind Kind, Type ClrType, bool Nullab
         throw new NotSupportedException($"recipe values of type {clr} are not supported");
     }
 
+    /// <summary>This type with null not allowed (a required key must have a value).</summary>
+    public RecipeType NotNull() => this with { Nullable = false };
+
     /// <summary>"an integer", "a list", ... for "must be ..." messages.</summary>
     public string Describe() => Kind switch
     {
