@@ -68,7 +68,7 @@ public sealed class PipelineEngineTests
         RunAll();
         _train.Params["learning_rate"] = 2e-5;
         var plan = Plan();
-        Assert.Equal(["learning_rate 1e-05 -> 2e-05"], plan["train"].Reasons);
+        Assert.Equal(["learning_rate 1e-5 -> 2e-5"], plan["train"].Reasons);
         Assert.True(plan["map"].Cached);
         Assert.Equal(["cached tokenize", "cached map", "run train", "done train"], RunAll().Events);
     }

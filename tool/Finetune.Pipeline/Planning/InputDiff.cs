@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Finetune.Pipeline.Store;
+using Finetune.Recipes;
 
 namespace Finetune.Pipeline.Planning;
 
@@ -15,15 +15,7 @@ public static class InputDiff
         var reasons = new List<string>();
         if (before.Version != now.Version) reasons.Add($"stage version {before.Version} -> {now.Version}");
 
-        var old = Flatten(before.Params);
-        var cur = Flatten(now.Params);
-        foreach (var key in old.Keys.Union(cur.Keys).OrderBy(k => k, StringComparer.Ordinal))
-        {
-            old.TryGetValue(key, out var a);
-            cur.TryGetValue(key, out var b);
-            if (a == b) continue;
-            reasons.Add(a == null ? $"{key} added: {b}" : b == null ? $"{key} removed (was {a})" : $"{key} {a} -> {b}");
-        }
+        reasons.AddRange(RecipeJsonDiff.Changes(CanonicalJson.Write(before.Params), CanonicalJson.Write(now.Params)));
 
         foreach (var label in before.Files.Keys.Union(now.Files.Keys).OrderBy(k => k, StringComparer.Ordinal))
         {
@@ -41,24 +33,5 @@ public static class InputDiff
             if (a != b) reasons.Add($"upstream {up} changed");
         }
         return reasons;
-    }
-
-    /// <summary>Dotted paths to canonical leaf texts: <c>{"a":{"b":[1,2]}}</c> → <c>a.b = [1,2]</c>.</summary>
-    public static SortedDictionary<string, string> Flatten(JsonObject obj)
-    {
-        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        Walk(obj, "", result);
-        return result;
-    }
-
-    private static void Walk(JsonNode? node, string path, SortedDictionary<string, string> into)
-    {
-        if (node is JsonObject o && o.Count > 0)
-        {
-            foreach (var (k, v) in o) Walk(v, path.Length == 0 ? k : $"{path}.{k}", into);
-            return;
-        }
-        var text = CanonicalJson.Write(node);
-        into[path] = node is JsonValue v2 && v2.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string)v2! : text;
     }
 }
