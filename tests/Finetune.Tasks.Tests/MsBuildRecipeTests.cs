@@ -9,7 +9,6 @@ public sealed class MsBuildRecipeTests
 {
     private static readonly string TasksAssembly = Path.Combine(AppContext.BaseDirectory, "Finetune.Tasks.dll");
     private static readonly string Targets = Path.Combine(TestPaths.RepoRoot, "tasks", "Finetune.Tasks", "build", "Finetune.Tasks.targets");
-    private static readonly string Configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
 
     private const string GoodRecipe = """
         name: good
@@ -84,7 +83,7 @@ public sealed class MsBuildRecipeTests
     {
         var dir = TestPaths.NewTempDir();
         File.WriteAllText(Path.Combine(dir, "good.yaml"), GoodRecipe);
-        var toolDll = Path.Combine(TestPaths.RepoRoot, "tool", "Finetune.Tool", "bin", Configuration, "net10.0", "dotnet-finetune.dll");
+        var toolDll = TestPaths.ToolDll;
         Assert.True(File.Exists(toolDll), toolDll);
         File.WriteAllText(Path.Combine(dir, "RecipesCheck.csproj"), $"""
             <Project>

@@ -20,6 +20,13 @@ internal static class TestPaths
         return path;
     }
 
+    /// <summary>The build configuration these tests were built in (Debug or Release).</summary>
+    public static string Configuration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
+    /// <summary>The built CLI (<c>dotnet-finetune.dll</c>) of the same configuration, for out-of-process tests.</summary>
+    public static string ToolDll => Path.Combine(RepoRoot, "tool", "Finetune.Tool", "bin", Configuration, "net10.0", "dotnet-finetune.dll");
+
     /// <summary>A fresh empty temp folder, removed by the OS temp cleaner; unique per call.</summary>
     public static string NewTempDir(string prefix = "ft")
     {

@@ -1,0 +1,102 @@
+using Finetune.Testing;
+
+namespace Finetune.Tool.Tests;
+
+/// <summary>The command-line contract, driven out of process: exit codes, one-line errors, plan output.</summary>
+public sealed class CliTests
+{
+    private readonly string _dir = TestPaths.NewTempDir();
+
+    /// <summary>A recipe over a model folder whose files only need to exist for planning (plan hashes, never loads).</summary>
+    private string WriteRecipe(string learningRate = "1.0e-5")
+    {
+        var model = Directory.CreateDirectory(Path.Combine(_dir, "model")).FullName;
+        foreach (var f in new[] { "config.json", "tokenizer.json", "tokenizer_config.json", "model.safetensors" })
+            File.WriteAllText(Path.Combine(model, f), f);
+        File.WriteAllText(Path.Combine(_dir, "rows.jsonl"), "{\"instruction\": \"a\", \"reasoning\": \"b\", \"output\": \"c\"}\n");
+        var recipe = Path.Combine(_dir, "r.yaml");
+        File.WriteAllText(recipe, $"""
+            # a test recipe
+            name: cli-test
+            model: {"{"} path: model {"}"}
+            tokens: {"{"} add: ["<think>", "</think>"] {"}"}
+            data:
+              path: rows.jsonl
+            train:
+              learning_rate: {learningRate}
+            """);
+        return recipe;
+    }
+
+    [Fact]
+    public async Task Help_lists_the_commands_and_exits_zero()
+    {
+        var r = await ToolProcess.Run(_dir, "--help");
+        Assert.Equal(0, r.ExitCode);
+        foreach (var command in new[] { "run", "plan", "validate", "cache" })
+            Assert.Contains(command, r.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Validate_prints_every_error_on_its_own_line_and_exits_one()
+    {
+        var bad = Path.Combine(_dir, "bad.yaml");
+        File.WriteAllText(bad, "name: x\nmodel: { path: nowhere }\ntrain:\n  epochz: 2\n");
+        var r = await ToolProcess.Run(_dir, "validate", "bad.yaml");
+        Assert.Equal(1, r.ExitCode);
+        var lines = r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("bad.yaml:2:16: error FT", lines[0]); // the missing model path, column counted by hand
+        Assert.StartsWith("bad.yaml:4:3: error FT", lines[1]);  // the unknown key `epochz`
+        Assert.Contains("epochs", lines[1]);
+    }
+
+    [Fact]
+    public async Task Unknown_option_is_a_user_error_without_a_stack_trace()
+    {
+        var r = await ToolProcess.Run(_dir, "plan", "--bogus");
+        Assert.Equal(1, r.ExitCode);
+        Assert.DoesNotContain("   at ", r.StandardError);
+    }
+
+    [Fact]
+    public async Task Missing_recipe_is_one_line_exit_one()
+    {
+        var r = await ToolProcess.Run(_dir, "run", "missing.yaml");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("missing.yaml:1:1: error FT013: recipe file not found", r.StandardError.Trim());
+    }
+
+    [Fact]
+    public async Task Plan_shows_keys_and_why_each_stage_would_run()
+    {
+        WriteRecipe();
+        var r = await ToolProcess.Run(_dir, "plan", "r.yaml", "--json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        var lines = r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(7, lines.Length);
+        var first = System.Text.Json.Nodes.JsonNode.Parse(lines[0])!;
+        Assert.Equal("tokenize", (string)first["stage"]!);
+        Assert.Equal(64, ((string)first["key"]!).Length);
+        Assert.False((bool)first["cached"]!);
+        Assert.Equal("no previous run recorded", (string)first["reasons"]![0]!);
+        Assert.Equal(["tokenize", "resize", "seed", "map", "train", "evaluate", "export"],
+            lines.Select(l => (string)System.Text.Json.Nodes.JsonNode.Parse(l)!["stage"]!).ToArray());
+    }
+
+    [Fact]
+    public async Task Cache_ls_on_an_empty_store_prints_nothing()
+    {
+        var r = await ToolProcess.Run(_dir, "cache", "ls", "--store", "s");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Schema_command_prints_the_checked_in_schema()
+    {
+        var r = await ToolProcess.Run(_dir, "schema");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "recipes", "recipe.schema.json")), r.StandardOutput);
+    }
+}
