@@ -58,6 +58,18 @@ public sealed class BlockwiseQuantizerTests
         Assert.Equal(0.0, Values(restored)[4]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Every_map_value_is_stored_exactly(bool signed)
+    {
+        // One block holding all 256 map values (absmax 1.0): nearest rounding must return each unchanged.
+        var map = DynamicQuantizationMap.Create(signed);
+        using var quantizer = new BlockwiseQuantizer(map);
+        using var restored = quantizer.RoundTrip(tensor(map));
+        Assert.Equal(map, restored.data<float>().ToArray());
+    }
+
     [Fact]
     public void Round_trip_error_is_at_most_half_the_top_decade_spacing_times_absmax()
     {

@@ -94,9 +94,11 @@ public sealed class AdamW8bit : ITrainingOptimizer
     /// <summary>p += step_size * step, then decoupled decay; computed in fp32 and written back in p's dtype.</summary>
     private static void ApplyStep(Tensor parameter, Tensor step, UpdateConstants u)
     {
-        var updated = parameter.to(float32).add_(step.view_as(parameter), u.StepSize);
+        bool fp32 = parameter.dtype == float32;
+        var updated = fp32 ? parameter : parameter.to(float32);
+        updated.add_(step.view_as(parameter), u.StepSize);
         if (u.DecayFactor != 1.0) updated.mul_(u.DecayFactor);
-        parameter.copy_(updated);
+        if (!fp32) parameter.copy_(updated);
     }
 
     public void ZeroGrad()
