@@ -8,8 +8,8 @@ namespace Finetune.Torch.Training;
 /// AdamW with decoupled weight decay, step for step as PyTorch's <c>torch.optim.AdamW</c>:
 /// p *= 1 - lr*wd; m = lerp(m, g, 1-b1); v = b2*v + (1-b2)*g*g;
 /// p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps). Weight decay only where
-/// <see cref="ParameterGroups.IsDecayed"/> says so. State per parameter: step, exp_avg, exp_avg_sq (fp32 or
-/// the parameter's dtype).
+/// <see cref="ParameterGroups.IsDecayed"/> says so. State per parameter: step (int64), exp_avg and
+/// exp_avg_sq (in the parameter's dtype, as torch keeps them).
 /// </summary>
 public sealed class AdamW : ITrainingOptimizer
 {
