@@ -1,0 +1,12 @@
+using TorchSharp;
+
+namespace Finetune.Torch.Training;
+
+/// <summary>Bytes held by optimizer state: the sum of element size x element count over its tensors.</summary>
+public static class OptimizerMemory
+{
+    public static long StateBytes(ITrainingOptimizer optimizer) => StateBytes(optimizer.StateDict().Values);
+
+    public static long StateBytes(IEnumerable<torch.Tensor> tensors) =>
+        tensors.Sum(t => t.element_size() * t.numel());
+}
