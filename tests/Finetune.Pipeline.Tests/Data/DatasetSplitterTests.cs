@@ -13,15 +13,14 @@ public sealed class DatasetSplitterTests
     private static int[] Ids(IEnumerable<DataRow> rows) => rows.Select(r => r.Values["id"]!.GetValue<int>()).ToArray();
 
     [Fact]
-    public void Five_rows_with_seed_42_split_as_worked_by_hand()
+    public void Five_rows_with_seed_42_split_as_hugging_face_splits_them()
     {
-        // Fisher–Yates with draws NextBelow(5,4,3,2) = 3, 3, 0, 0 (see SplitMix64Tests):
-        // [0,1,2,3,4] -> swap 4,3 -> [0,1,2,4,3] -> swap 3,3 -> same -> swap 2,0 -> [2,1,0,4,3] -> swap 1,0 -> [1,2,0,4,3].
-        // ceil(5 * 0.4) = 2 test rows: the first two.
+        // numpy 1.24: default_rng(42).permutation(5) = [4, 2, 3, 1, 0]; datasets' train_test_split(test_size=0.4)
+        // takes ceil(5 * 0.4) = 2 test rows from the front of the permutation, the rest train.
         var split = DatasetSplitter.Split(Rows(5), take: null, testFraction: 0.4, shuffleSeed: 42);
 
-        Assert.Equal([1, 2], Ids(split.Test));
-        Assert.Equal([0, 4, 3], Ids(split.Train));
+        Assert.Equal([4, 2], Ids(split.Test));
+        Assert.Equal([3, 1, 0], Ids(split.Train));
     }
 
     [Fact]
@@ -31,8 +30,22 @@ public sealed class DatasetSplitterTests
 
         var split = DatasetSplitter.Split(rows, take: 5, testFraction: 0.4, shuffleSeed: 42);
 
-        Assert.Equal([1, 2], Ids(split.Test));
-        Assert.Equal([0, 4, 3], Ids(split.Train));
+        Assert.Equal([4, 2], Ids(split.Test));
+        Assert.Equal([3, 1, 0], Ids(split.Train));
+    }
+
+    [Fact]
+    public void Ten_thousand_of_twelve_thousand_rows_split_as_the_original_recipe_would()
+    {
+        // train[:10000], then train_test_split(test_size=0.1, seed=42): numpy 1.24's default_rng(42).permutation(10000)
+        // starts 8132, 8268, 719, ...; its elements 1000.. (the training set) start 2996, 9133, ... and end 5668, 5729, 9864.
+        var split = DatasetSplitter.Split(Rows(12_000), take: 10_000, testFraction: 0.1, shuffleSeed: 42);
+
+        Assert.Equal(1000, split.Test.Count);
+        Assert.Equal(9000, split.Train.Count);
+        Assert.Equal([8132, 8268, 719, 8237, 4555, 6651, 5650, 9034, 1260, 644], Ids(split.Test.Take(10)));
+        Assert.Equal([2996, 9133, 7477, 7286, 2014, 4249], Ids(split.Train.Take(6)));
+        Assert.Equal([5668, 5729, 9864], Ids(split.Train.TakeLast(3)));
     }
 
     [Fact]
@@ -91,6 +104,10 @@ public sealed class DatasetSplitterTests
         Assert.Equal("the dataset has 1 row; test_fraction 0.1 needs at least 2 (one to train, one to test)", one.Message);
         Assert.Equal("the dataset has no rows", none.Message);
     }
+
+    [Fact]
+    public void A_negative_seed_is_rejected_as_numpy_rejects_it() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => DatasetSplitter.Split(Rows(10), null, 0.1, -1));
 
     [Theory]
     [InlineData(-0.1)]

@@ -1,14 +1,16 @@
 namespace Finetune.Pipeline.Data;
 
 /// <summary>
-/// The recipe's <c>take</c>, <c>shuffle_seed</c> and <c>test_fraction</c>, in that order:
+/// The recipe's <c>take</c>, <c>shuffle_seed</c> and <c>test_fraction</c>, done as Hugging Face <c>datasets</c>
+/// does them (<c>load_dataset(..., split="train[:N]")</c>, then <c>train_test_split(test_size=f, seed=s)</c>),
+/// so a recipe ported from Python gets the same rows in the same order from the same file:
 /// <list type="number">
-/// <item><c>take</c>: the first N rows in file order (as the original's <c>train[:10000]</c>); null keeps all.</item>
-/// <item>Shuffle: Fisher–Yates from the last position down, <c>j = NextBelow(i + 1)</c> on a
-/// <see cref="SplitMix64"/> seeded with <c>shuffle_seed</c> (sign-extended to 64 bits).</item>
-/// <item>Split: the first <c>ceil(n * test_fraction)</c> shuffled rows are the test set (the count Hugging
-/// Face's <c>train_test_split(test_size=f)</c> takes), the rest train; kept within [1, n - 1] when the
-/// fraction is above zero. A fraction of zero gives an empty test set.</item>
+/// <item><c>take</c>: the first N rows in file order; null keeps all.</item>
+/// <item>Shuffle: <c>numpy.random.default_rng(seed).permutation(n)</c>, reproduced by <see cref="NumpyPcg64"/>
+/// (Fisher–Yates from the last position down, on PCG64 seeded by NumPy's SeedSequence).</item>
+/// <item>Split: the first <c>ceil(n * test_fraction)</c> permuted rows are the test set, the rest (in permuted
+/// order) the training set, as <c>train_test_split</c> takes them. Where <c>datasets</c> would fail (a split
+/// leaving one side empty) the test set is kept within [1, n - 1]; a fraction of zero gives no test set.</item>
 /// </list>
 /// </summary>
 public static class DatasetSplitter
@@ -31,17 +33,12 @@ public static class DatasetSplitter
         return new DatasetSplit(shuffled[testCount..], shuffled[..testCount]);
     }
 
-    /// <summary>The rows in the order the seeded Fisher–Yates shuffle gives (the input is not changed).</summary>
+    /// <summary>The rows in <c>default_rng(seed).permutation(n)</c> order (the input is not changed).</summary>
     public static DataRow[] Shuffle(IReadOnlyList<DataRow> rows, int seed)
     {
-        var result = rows.ToArray();
-        var random = new SplitMix64(seed);
-        for (var i = result.Length - 1; i > 0; i--)
-        {
-            var j = random.NextBelow(i + 1);
-            (result[i], result[j]) = (result[j], result[i]);
-        }
-        return result;
+        if (seed < 0)
+            throw new ArgumentOutOfRangeException(nameof(seed), seed, "shuffle_seed must not be negative (NumPy seeds are non-negative)");
+        return [.. new NumpyPcg64((ulong)seed).Permutation(rows.Count).Select(i => rows[i])];
     }
 
     /// <summary>How many of <paramref name="count"/> rows go to the test set.</summary>

@@ -3,7 +3,8 @@ namespace Finetune.Pipeline.Data;
 /// <summary>
 /// SplitMix64 (Steele, Lea and Flood, 2014; the seeding generator of xoshiro): a 64-bit state advanced by
 /// the golden-ratio constant and mixed. Written out here so that shuffles and generated data depend only
-/// on this code, never on how a .NET version implements <see cref="Random"/>.
+/// on this code, never on how a .NET version implements <see cref="Random"/>. Drives the demo data generator;
+/// dataset shuffles use <see cref="NumpyPcg64"/> to match Hugging Face.
 /// </summary>
 public sealed class SplitMix64(ulong seed)
 {
