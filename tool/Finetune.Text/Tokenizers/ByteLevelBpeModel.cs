@@ -1,0 +1,54 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.ML.Tokenizers;
+
+namespace Finetune.Text.Tokenizers;
+
+/// <summary>
+/// Byte-level BPE (Llama 3) on Microsoft.ML.Tokenizers' <see cref="TiktokenTokenizer"/>: the tokenizer.json
+/// vocab strings are mapped back to bytes through the GPT-2 table and fed to it as a tiktoken rank file.
+/// Tiktoken merges by the rank of the merged token and takes a whole pre-token found in the vocab as is;
+/// that equals HF's BPE with <c>ignore_merges</c> when the merges are in the order of the merged tokens'
+/// ids, which the loader checks. The Split regex runs here, one call per pre-token, so nothing is re-split.
+/// </summary>
+internal sealed class ByteLevelBpeModel : ITokenModel
+{
+    private const int CacheSize = 1 << 17;
+    private readonly TiktokenTokenizer _tiktoken;
+    private readonly Regex _split;
+    private readonly string[] _tokens;
+    private readonly Dictionary<string, int> _ids;
+
+    public ByteLevelBpeModel(string[] tokens, Dictionary<string, int> ids, string splitPattern, string file)
+    {
+        _tokens = tokens;
+        _ids = ids;
+        _split = new Regex(splitPattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        using var ranks = RankFile(tokens, file);
+        _tiktoken = TiktokenTokenizer.Create(ranks, preTokenizer: null, normalizer: null, specialTokens: null, cacheSize: CacheSize);
+    }
+
+    public int Size => _tokens.Length;
+
+    public string? IdToToken(int id) => id >= 0 && id < _tokens.Length ? _tokens[id] : null;
+
+    public int? TokenToId(string token) => _ids.TryGetValue(token, out var id) ? id : null;
+
+    public void Encode(ReadOnlySpan<char> text, List<int> ids)
+    {
+        foreach (var match in _split.EnumerateMatches(text))
+            ids.AddRange(_tiktoken.EncodeToIds(text.Slice(match.Index, match.Length), considerPreTokenization: false, considerNormalization: false));
+    }
+
+    private static MemoryStream RankFile(string[] tokens, string file)
+    {
+        var text = new StringBuilder(tokens.Length * 16);
+        for (var id = 0; id < tokens.Length; id++)
+        {
+            var bytes = ByteLevelAlphabet.ToBytes(tokens[id])
+                ?? throw new TokenizerException($"{file}: vocab entry {id} \"{tokens[id]}\" is not a byte-level token");
+            text.Append(Convert.ToBase64String(bytes)).Append(' ').Append(id).Append('\n');
+        }
+        return new MemoryStream(Encoding.ASCII.GetBytes(text.ToString()));
+    }
+}
