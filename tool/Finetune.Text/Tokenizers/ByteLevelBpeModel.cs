@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
@@ -9,11 +10,15 @@ namespace Finetune.Text.Tokenizers;
 /// vocab strings are mapped back to bytes through the GPT-2 table and fed to it as a tiktoken rank file.
 /// Tiktoken merges by the rank of the merged token and takes a whole pre-token found in the vocab as is;
 /// that equals HF's BPE with <c>ignore_merges</c> when the merges are in the order of the merged tokens'
-/// ids, which the loader checks. The Split regex runs here, one call per pre-token, so nothing is re-split.
+/// ids, which the loader checks. The Split regex runs here, and each pre-token's ids are cached (looked up by
+/// span, so a cached word costs no allocation).
 /// </summary>
 internal sealed class ByteLevelBpeModel : ITokenModel
 {
     private const int CacheSize = 1 << 17;
+    private const int MaxCachedWordLength = 64;
+    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
     private readonly TiktokenTokenizer _tiktoken;
     private readonly Regex _split;
     private readonly string[] _tokens;
@@ -26,6 +31,7 @@ internal sealed class ByteLevelBpeModel : ITokenModel
         _split = new Regex(splitPattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
         using var ranks = RankFile(tokens, file);
         _tiktoken = TiktokenTokenizer.Create(ranks, preTokenizer: null, normalizer: null, specialTokens: null, cacheSize: CacheSize);
+        _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public int Size => _tokens.Length;
@@ -37,7 +43,22 @@ internal sealed class ByteLevelBpeModel : ITokenModel
     public void Encode(ReadOnlySpan<char> text, List<int> ids)
     {
         foreach (var match in _split.EnumerateMatches(text))
-            ids.AddRange(_tiktoken.EncodeToIds(text.Slice(match.Index, match.Length), considerPreTokenization: false, considerNormalization: false));
+        {
+            var word = text.Slice(match.Index, match.Length);
+            if (_cacheBySpan.TryGetValue(word, out var cached))
+            {
+                ids.AddRange(cached);
+                continue;
+            }
+            var encoded = _tiktoken.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false);
+            ids.AddRange(encoded);
+            if (word.Length <= MaxCachedWordLength)
+            {
+                if (_cache.Count >= CacheSize)
+                    _cache.Clear();
+                _cacheBySpan.TryAdd(word, [.. encoded]);
+            }
+        }
     }
 
     private static MemoryStream RankFile(string[] tokens, string file)
