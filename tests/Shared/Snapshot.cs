@@ -11,14 +11,17 @@ namespace Finetune.Testing;
 /// </summary>
 internal static class Snapshot
 {
-    public static void Verify(string text, [CallerFilePath] string file = "", [CallerMemberName] string member = "")
+    public static void Verify(string text, [CallerFilePath] string file = "", [CallerMemberName] string member = "") =>
+        Verify(text, file, member, string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>As <see cref="Verify(string, string, string)"/> with the CI setting given (for the helper's own tests).</summary>
+    public static void Verify(string text, string file, string member, bool ci)
     {
         var directory = Path.GetDirectoryName(file)!;
         var stem = Path.Combine(directory, $"{Path.GetFileNameWithoutExtension(file)}.{member}");
         var verifiedPath = stem + ".verified.txt";
         var receivedPath = stem + ".received.txt";
         var received = Normalize(text);
-        var ci = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
         if (!File.Exists(verifiedPath))
         {
             if (ci)
