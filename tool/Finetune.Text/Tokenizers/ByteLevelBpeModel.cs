@@ -24,12 +24,19 @@ internal sealed class ByteLevelBpeModel : ITokenModel
     private readonly string[] _tokens;
     private readonly Dictionary<string, int> _ids;
 
-    public ByteLevelBpeModel(string[] tokens, Dictionary<string, int> ids, string splitPattern, string file)
+    /// <summary>Llama 3's Split regex (tokenizer.json pre_tokenizer; llama.cpp's <c>llama-bpe</c>).</summary>
+    public const string Llama3Pattern = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+    /// <summary>GPT-2's regex (ByteLevel pre-tokenizer with use_regex).</summary>
+    public const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
+
+    /// <param name="rankable">Which ids BPE may produce (GGUF control tokens are split out as added tokens instead); null = all.</param>
+    public ByteLevelBpeModel(string[] tokens, Dictionary<string, int> ids, string splitPattern, string file, Func<int, bool>? rankable = null)
     {
         _tokens = tokens;
         _ids = ids;
         _split = new Regex(splitPattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
-        using var ranks = RankFile(tokens, file);
+        using var ranks = RankFile(tokens, rankable ?? (_ => true), file);
         _tiktoken = TiktokenTokenizer.Create(ranks, preTokenizer: null, normalizer: null, specialTokens: null, cacheSize: CacheSize);
         _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -61,11 +68,27 @@ internal sealed class ByteLevelBpeModel : ITokenModel
         }
     }
 
-    private static MemoryStream RankFile(string[] tokens, string file)
+    /// <summary>Tiktoken merges by merged-token rank; HF by merge rank. They agree when the merges follow the merged ids.</summary>
+    public static void CheckMergesFollowRanks(IReadOnlyList<(string Left, string Right)> merges, Dictionary<string, int> ids, string file)
+    {
+        var last = -1;
+        for (var i = 0; i < merges.Count; i++)
+        {
+            if (!ids.TryGetValue(merges[i].Left + merges[i].Right, out var id))
+                throw new TokenizerException($"{file}: merge {i} \"{merges[i].Left} {merges[i].Right}\" makes a token that is not in the vocab");
+            if (id < last)
+                throw new TokenizerException($"{file}: merge {i} is out of the vocab's rank order; this byte-level BPE needs merges ordered like the token ids (as in Llama 3)");
+            last = id;
+        }
+    }
+
+    private static MemoryStream RankFile(string[] tokens, Func<int, bool> rankable, string file)
     {
         var text = new StringBuilder(tokens.Length * 16);
         for (var id = 0; id < tokens.Length; id++)
         {
+            if (!rankable(id))
+                continue;
             var bytes = ByteLevelAlphabet.ToBytes(tokens[id])
                 ?? throw new TokenizerException($"{file}: vocab entry {id} \"{tokens[id]}\" is not a byte-level token");
             text.Append(Convert.ToBase64String(bytes)).Append(' ').Append(id).Append('\n');

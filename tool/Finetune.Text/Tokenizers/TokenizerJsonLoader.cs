@@ -43,7 +43,7 @@ internal static class TokenizerJsonLoader
         ITokenModel tokenModel;
         if (byteLevel)
         {
-            CheckMergesFollowRanks(merges, ids, path);
+            ByteLevelBpeModel.CheckMergesFollowRanks(merges, ids, path);
             tokenModel = new ByteLevelBpeModel(tokens, ids, splitPattern!, path);
         }
         else
@@ -159,7 +159,7 @@ internal static class TokenizerJsonLoader
             {
                 case "Split" when pattern is null:
                     var regex = Property(part, "pattern", path, JsonValueKind.Object);
-                    if (!regex.TryGetProperty("Regex", out var r) || part.GetProperty("behavior").GetString() != "Isolated" || Flag(part, "invert"))
+                    if (!regex.TryGetProperty("Regex", out var r) || !part.TryGetProperty("behavior", out var behavior) || behavior.GetString() != "Isolated" || Flag(part, "invert"))
                         throw new TokenizerException($"{path}: only Split pre-tokenizers with a Regex pattern, behavior Isolated and no invert are supported");
                     pattern = r.GetString();
                     break;
@@ -168,7 +168,7 @@ internal static class TokenizerJsonLoader
                     if (Flag(part, "add_prefix_space"))
                         throw new TokenizerException($"{path}: ByteLevel pre-tokenizer with add_prefix_space is not supported");
                     if (Flag(part, "use_regex"))
-                        pattern = pattern is null ? Gpt2Pattern : throw new TokenizerException($"{path}: Split followed by a regex ByteLevel pre-tokenizer is not supported");
+                        pattern = pattern is null ? ByteLevelBpeModel.Gpt2Pattern : throw new TokenizerException($"{path}: Split followed by a regex ByteLevel pre-tokenizer is not supported");
                     break;
                 case var other:
                     throw new TokenizerException($"{path}: pre_tokenizer '{other}' is not supported (supported: Split + ByteLevel)");
@@ -178,8 +178,6 @@ internal static class TokenizerJsonLoader
             throw new TokenizerException($"{path}: a pre_tokenizer without ByteLevel is not supported");
         return pattern ?? throw new TokenizerException($"{path}: the ByteLevel pre-tokenizer has no split regex");
     }
-
-    private const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
     private static (string[] Tokens, Dictionary<string, int> Ids) ReadVocab(JsonElement model, string path)
     {
@@ -225,20 +223,6 @@ internal static class TokenizerJsonLoader
                 throw new TokenizerException($"{path}: merge {merges.Count} is neither \"a b\" nor [\"a\", \"b\"]");
         }
         return merges;
-    }
-
-    /// <summary>Tiktoken merges by merged-token rank; HF by merge rank. They agree when the merges follow the merged ids.</summary>
-    private static void CheckMergesFollowRanks(List<(string Left, string Right)> merges, Dictionary<string, int> ids, string path)
-    {
-        var last = -1;
-        for (var i = 0; i < merges.Count; i++)
-        {
-            if (!ids.TryGetValue(merges[i].Left + merges[i].Right, out var id))
-                throw new TokenizerException($"{path}: merge {i} \"{merges[i].Left} {merges[i].Right}\" makes a token that is not in the vocab");
-            if (id < last)
-                throw new TokenizerException($"{path}: merge {i} is out of the vocab's rank order; this byte-level BPE needs merges ordered like the token ids (as in Llama 3)");
-            last = id;
-        }
     }
 
     private static (IReadOnlyList<int>, IReadOnlyList<int>) ReadPostProcessor(JsonElement e, string path)
