@@ -1,4 +1,3 @@
-using Finetune.Testing;
 using Finetune.Text.Tokenizers;
 
 namespace Finetune.Text.Tests.Tokenizers;

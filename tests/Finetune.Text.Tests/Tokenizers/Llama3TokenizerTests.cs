@@ -46,12 +46,12 @@ public sealed class Llama3TokenizerTests(Llama3Fixture fixture) : IClassFixture<
     [Fact]
     public void Ids_and_special_tokens_come_from_the_files()
     {
-        // Values: ../shared/reference/llama3/README.md and tokenizer_config.json.
+        // Values: ../shared/reference/llama3/README.md, tokenizer_config.json and generation_config.json.
         Assert.Equal(128256, _tok.VocabSize);
         Assert.Equal(128000, _tok.BosId);
         Assert.Equal("<|begin_of_text|>", _tok.BosToken);
         Assert.Equal("<|eot_id|>", _tok.EosToken);
-        Assert.Equal([128009], _tok.EosIds);
+        Assert.Equal([128001, 128008, 128009], _tok.EosIds);
         Assert.Null(_tok.PadId);
         Assert.Equal(128004, _tok.TokenToId("<|finetune_right_pad_id|>"));
         Assert.Equal("<|start_header_id|>", _tok.IdToToken(128006));

@@ -10,6 +10,8 @@ internal sealed class AddedTokenMatcher
 {
     private readonly Dictionary<char, (string Pattern, AddedTokenInfo Token)[]> _byFirstChar;
     private readonly SearchValues<char> _firstChars;
+    private readonly HashSet<int> _firstPairs;
+    private readonly HashSet<char> _oneCharPatterns;
 
     public AddedTokenMatcher(IEnumerable<(string Pattern, AddedTokenInfo Token)> patterns)
     {
@@ -18,6 +20,9 @@ internal sealed class AddedTokenMatcher
             .GroupBy(p => p.Pattern[0])
             .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Pattern.Length).ToArray());
         _firstChars = SearchValues.Create([.. _byFirstChar.Keys]);
+        var all = _byFirstChar.Values.SelectMany(g => g).Select(p => p.Pattern).ToList();
+        _firstPairs = [.. all.Where(p => p.Length >= 2).Select(p => p[0] << 16 | p[1])];
+        _oneCharPatterns = [.. all.Where(p => p.Length == 1).Select(p => p[0])];
     }
 
     public bool IsEmpty => _byFirstChar.Count == 0;
@@ -32,6 +37,11 @@ internal sealed class AddedTokenMatcher
             if (hit < 0)
                 break;
             pos += hit;
+            if (!_oneCharPatterns.Contains(text[pos]) && (pos + 1 >= text.Length || !_firstPairs.Contains(text[pos] << 16 | text[pos + 1])))
+            {
+                pos++;
+                continue;
+            }
             foreach (var (pattern, token) in _byFirstChar[text[pos]])
             {
                 if (!text.AsSpan(pos).StartsWith(pattern, StringComparison.Ordinal))

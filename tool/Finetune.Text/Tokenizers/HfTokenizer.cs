@@ -44,7 +44,9 @@ public sealed class HfTokenizer
         if (!File.Exists(json))
             throw new TokenizerException($"{folder}: no tokenizer.json in the model folder");
         var config = Path.Combine(folder, "tokenizer_config.json");
-        return FromTokenizerJson(json, File.Exists(config) ? config : null);
+        var parts = TokenizerJsonLoader.Load(json, File.Exists(config) ? config : null);
+        var generation = Path.Combine(folder, "generation_config.json");
+        return new(File.Exists(generation) ? parts with { GenerationEosIds = TokenizerJsonLoader.ReadGenerationEosIds(generation) } : parts);
     }
 
     public static HfTokenizer FromTokenizerJson(string path, string? configPath) => new(TokenizerJsonLoader.Load(path, configPath));
@@ -71,7 +73,9 @@ public sealed class HfTokenizer
     public string? PadToken => _parts.PadToken;
     public string? ChatTemplate => _parts.ChatTemplate;
     public int? BosId => BosToken is null ? null : TokenToId(BosToken);
-    public IReadOnlyList<int> EosIds => EosToken is not null && TokenToId(EosToken) is { } id ? [id] : [];
+    /// <summary>generation_config.json's eos_token_id list (when the folder has one), then the tokenizer's eos token if not in it.</summary>
+    public IReadOnlyList<int> EosIds =>
+        EosToken is not null && TokenToId(EosToken) is { } id && !_parts.GenerationEosIds.Contains(id) ? [.. _parts.GenerationEosIds, id] : _parts.GenerationEosIds;
     public int? PadId => PadToken is null ? null : TokenToId(PadToken);
     /// <summary>Where this tokenizer was loaded from (for messages).</summary>
     public string Source => _parts.Source;

@@ -300,6 +300,27 @@ internal static class TokenizerJsonLoader
         }
     }
 
+    /// <summary>The <c>eos_token_id</c> of a generation_config.json: one integer or a list of them.</summary>
+    public static IReadOnlyList<int> ReadGenerationEosIds(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            if (!doc.RootElement.TryGetProperty("eos_token_id", out var eos))
+                return [];
+            return eos.ValueKind switch
+            {
+                JsonValueKind.Number => [eos.GetInt32()],
+                JsonValueKind.Array => eos.EnumerateArray().Select(e => e.GetInt32()).ToList(),
+                _ => [],
+            };
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw new TokenizerException($"{path}: eos_token_id must be an integer or a list of integers ({e.Message})");
+        }
+    }
+
     private sealed record ConfigInfo(string? Bos, string? Eos, string? Pad, string? ChatTemplate);
 
     private static ConfigInfo ReadConfig(string configPath)

@@ -15,6 +15,8 @@ internal sealed record TokenizerParts
     public string? EosToken { get; init; }
     public string? PadToken { get; init; }
     public string? ChatTemplate { get; init; }
+    /// <summary>End-of-sequence ids from the model folder's generation_config.json (Llama 3 lists three).</summary>
+    public IReadOnlyList<int> GenerationEosIds { get; init; } = [];
     /// <summary>Whether the family wants added tokens written with normalized=false (SentencePiece legacy prepend).</summary>
     public required bool AddUnnormalized { get; init; }
     /// <summary>The original tokenizer.json bytes and tokenizer_config.json text, kept for a byte-faithful save.</summary>
