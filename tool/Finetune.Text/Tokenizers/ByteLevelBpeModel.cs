@@ -10,8 +10,9 @@ namespace Finetune.Text.Tokenizers;
 /// vocab strings are mapped back to bytes through the GPT-2 table and fed to it as a tiktoken rank file.
 /// Tiktoken merges by the rank of the merged token and takes a whole pre-token found in the vocab as is;
 /// that equals HF's BPE with <c>ignore_merges</c> when the merges are in the order of the merged tokens'
-/// ids, which the loader checks. The Split regex runs here, and each pre-token's ids are cached (looked up by
-/// span, so a cached word costs no allocation).
+/// ids, which the loader checks. Pre-tokenizing runs here: the Llama 3 and GPT-2 split regexes by a hand-written
+/// code-point splitter (<see cref="PreTokenSplitter"/>), other patterns by .NET Regex; each pre-token's ids are
+/// cached (looked up by span, so a cached word costs no allocation).
 /// </summary>
 internal sealed class ByteLevelBpeModel : ITokenModel
 {
@@ -21,6 +22,7 @@ internal sealed class ByteLevelBpeModel : ITokenModel
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
     private readonly TiktokenTokenizer _tiktoken;
     private readonly Regex _split;
+    private readonly PreTokenSplitter? _splitter;
     private readonly string[] _tokens;
     private readonly Dictionary<string, int> _ids;
 
@@ -36,6 +38,7 @@ internal sealed class ByteLevelBpeModel : ITokenModel
         _tokens = tokens;
         _ids = ids;
         _split = new Regex(splitPattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        _splitter = PreTokenSplitter.For(splitPattern);
         using var ranks = RankFile(tokens, rankable ?? (_ => true), file);
         _tiktoken = TiktokenTokenizer.Create(ranks, preTokenizer: null, normalizer: null, specialTokens: null, cacheSize: CacheSize);
         _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -49,22 +52,34 @@ internal sealed class ByteLevelBpeModel : ITokenModel
 
     public void Encode(ReadOnlySpan<char> text, List<int> ids)
     {
-        foreach (var match in _split.EnumerateMatches(text))
+        if (_splitter is null)
         {
-            var word = text.Slice(match.Index, match.Length);
-            if (_cacheBySpan.TryGetValue(word, out var cached))
-            {
-                ids.AddRange(cached);
-                continue;
-            }
-            var encoded = _tiktoken.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false);
-            ids.AddRange(encoded);
-            if (word.Length <= MaxCachedWordLength)
-            {
-                if (_cache.Count >= CacheSize)
-                    _cache.Clear();
-                _cacheBySpan.TryAdd(word, [.. encoded]);
-            }
+            foreach (var match in _split.EnumerateMatches(text))
+                EncodeWord(text.Slice(match.Index, match.Length), ids);
+            return;
+        }
+        for (var i = 0; i < text.Length;)
+        {
+            var length = _splitter.Next(text, i);
+            EncodeWord(text.Slice(i, length), ids);
+            i += length;
+        }
+    }
+
+    private void EncodeWord(ReadOnlySpan<char> word, List<int> ids)
+    {
+        if (_cacheBySpan.TryGetValue(word, out var cached))
+        {
+            ids.AddRange(cached);
+            return;
+        }
+        var encoded = _tiktoken.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false);
+        ids.AddRange(encoded);
+        if (word.Length <= MaxCachedWordLength)
+        {
+            if (_cache.Count >= CacheSize)
+                _cache.Clear();
+            _cacheBySpan.TryAdd(word, [.. encoded]);
         }
     }
 
