@@ -1,0 +1,358 @@
+using System.Text.Json;
+
+namespace Finetune.Text.Tokenizers;
+
+/// <summary>Reads a Hugging Face tokenizer.json (+ tokenizer_config.json) into <see cref="TokenizerParts"/>.</summary>
+internal static class TokenizerJsonLoader
+{
+    public static TokenizerParts Load(string path, string? configPath)
+    {
+        if (!File.Exists(path))
+            throw new TokenizerException($"{path}: file not found");
+        var bytes = File.ReadAllBytes(path);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException e)
+        {
+            throw new TokenizerException($"{path}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new TokenizerException($"{path}: the top level must be a JSON object");
+            var config = configPath is null ? null : ReadConfig(configPath);
+            return Build(path, root, bytes, config, configPath);
+        }
+    }
+
+    private static TokenizerParts Build(string path, JsonElement root, byte[] bytes, ConfigInfo? config, string? configPath)
+    {
+        var model = Property(root, "model", path, JsonValueKind.Object);
+        var type = model.TryGetProperty("type", out var t) ? t.GetString() : null;
+        if (type != "BPE")
+            throw new TokenizerException($"{path}: unknown tokenizer model type '{type ?? "(none)"}' (supported: BPE)");
+        var added = ReadAddedTokens(root, path);
+        var normalizer = ReadNormalizer(root.TryGetProperty("normalizer", out var n) ? n : default, path);
+        var splitPattern = ReadPreTokenizer(root.TryGetProperty("pre_tokenizer", out var p) ? p : default, path, out var byteLevel);
+        var (tokens, ids) = ReadVocab(model, path);
+        var merges = ReadMerges(model, path);
+        ITokenModel tokenModel;
+        if (byteLevel)
+        {
+            ByteLevelBpeModel.CheckMergesFollowRanks(merges, ids, path);
+            tokenModel = new ByteLevelBpeModel(tokens, ids, splitPattern!, path);
+        }
+        else
+        {
+            var unk = model.TryGetProperty("unk_token", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+            tokenModel = new MergeBpeModel(
+                tokens,
+                MergeBpeModel.MergesFromRanks(merges, s => ids.TryGetValue(s, out var id) ? id : null, path),
+                byteFallback: model.TryGetProperty("byte_fallback", out var bf) && bf.ValueKind == JsonValueKind.True,
+                unkId: unk is not null && ids.TryGetValue(unk, out var unkId) ? unkId : null,
+                fuseUnk: model.TryGetProperty("fuse_unk", out var fu) && fu.ValueKind == JsonValueKind.True);
+        }
+        var (prefix, suffix) = ReadPostProcessor(root.TryGetProperty("post_processor", out var pp) ? pp : default, path);
+        return new TokenizerParts
+        {
+            Source = path,
+            Model = tokenModel,
+            Normalizer = normalizer,
+            Decoder = ReadDecoder(root.TryGetProperty("decoder", out var d) ? d : default, path),
+            AddedTokens = added,
+            Prefix = prefix,
+            Suffix = suffix,
+            BosToken = config?.Bos ?? (prefix.Count > 0 ? added.FirstOrDefault(a => a.Id == prefix[0])?.Content : null),
+            EosToken = config?.Eos,
+            PadToken = config?.Pad,
+            ChatTemplate = config?.ChatTemplate,
+            AddUnnormalized = !normalizer.IsIdentity,
+            TokenizerJson = bytes,
+            ConfigJson = configPath is null ? null : File.ReadAllText(configPath),
+        };
+    }
+
+    private static JsonElement Property(JsonElement obj, string name, string path, JsonValueKind kind)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind != kind)
+            throw new TokenizerException($"{path}: \"{name}\" is missing or not a JSON {kind.ToString().ToLowerInvariant()}");
+        return value;
+    }
+
+    private static List<AddedTokenInfo> ReadAddedTokens(JsonElement root, string path)
+    {
+        var list = new List<AddedTokenInfo>();
+        if (!root.TryGetProperty("added_tokens", out var array) || array.ValueKind == JsonValueKind.Null)
+            return list;
+        if (array.ValueKind != JsonValueKind.Array)
+            throw new TokenizerException($"{path}: \"added_tokens\" must be an array");
+        foreach (var e in array.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("id", out var id) || !id.TryGetInt32(out var idValue)
+                || !e.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+                throw new TokenizerException($"{path}: added_tokens entry {list.Count} needs an integer \"id\" and a string \"content\"");
+            list.Add(new AddedTokenInfo(idValue, content.GetString()!, Flag(e, "single_word"), Flag(e, "lstrip"), Flag(e, "rstrip"), Flag(e, "normalized"), Flag(e, "special")));
+        }
+        return list;
+    }
+
+    private static bool Flag(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    private static TextNormalizer ReadNormalizer(JsonElement e, string path)
+    {
+        var steps = new List<(string?, string?, string?)>();
+        AddNormalizer(e, steps, path);
+        return steps.Count == 0 ? TextNormalizer.None : new TextNormalizer(steps);
+    }
+
+    private static void AddNormalizer(JsonElement e, List<(string?, string?, string?)> steps, string path)
+    {
+        if (e.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            return;
+        switch (TypeOf(e, "normalizer", path))
+        {
+            case "Sequence":
+                foreach (var inner in Property(e, "normalizers", path, JsonValueKind.Array).EnumerateArray())
+                    AddNormalizer(inner, steps, path);
+                break;
+            case "Prepend":
+                steps.Add((Property(e, "prepend", path, JsonValueKind.String).GetString(), null, null));
+                break;
+            case "Replace":
+                steps.Add((null, StringPattern(e, path), Property(e, "content", path, JsonValueKind.String).GetString()));
+                break;
+            case var other:
+                throw new TokenizerException($"{path}: normalizer '{other}' is not supported (supported: Sequence, Prepend, Replace)");
+        }
+    }
+
+    private static string StringPattern(JsonElement e, string path)
+    {
+        var pattern = Property(e, "pattern", path, JsonValueKind.Object);
+        if (!pattern.TryGetProperty("String", out var s) || s.ValueKind != JsonValueKind.String)
+            throw new TokenizerException($"{path}: only string patterns are supported in Replace");
+        return s.GetString()!;
+    }
+
+    private static string TypeOf(JsonElement e, string what, string path) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+            ? t.GetString()!
+            : throw new TokenizerException($"{path}: a {what} has no \"type\"");
+
+    /// <summary>The Split regex of a byte-level pre-tokenizer, or null when there is no pre-tokenizer.</summary>
+    private static string? ReadPreTokenizer(JsonElement e, string path, out bool byteLevel)
+    {
+        byteLevel = false;
+        if (e.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            return null;
+        var parts = TypeOf(e, "pre_tokenizer", path) == "Sequence"
+            ? Property(e, "pretokenizers", path, JsonValueKind.Array).EnumerateArray().ToList()
+            : [e];
+        string? pattern = null;
+        foreach (var part in parts)
+        {
+            switch (TypeOf(part, "pre_tokenizer", path))
+            {
+                case "Split" when pattern is null:
+                    var regex = Property(part, "pattern", path, JsonValueKind.Object);
+                    if (!regex.TryGetProperty("Regex", out var r) || !part.TryGetProperty("behavior", out var behavior) || behavior.GetString() != "Isolated" || Flag(part, "invert"))
+                        throw new TokenizerException($"{path}: only Split pre-tokenizers with a Regex pattern, behavior Isolated and no invert are supported");
+                    pattern = r.GetString();
+                    break;
+                case "ByteLevel":
+                    byteLevel = true;
+                    if (Flag(part, "add_prefix_space"))
+                        throw new TokenizerException($"{path}: ByteLevel pre-tokenizer with add_prefix_space is not supported");
+                    if (Flag(part, "use_regex"))
+                        pattern = pattern is null ? ByteLevelBpeModel.Gpt2Pattern : throw new TokenizerException($"{path}: Split followed by a regex ByteLevel pre-tokenizer is not supported");
+                    break;
+                case var other:
+                    throw new TokenizerException($"{path}: pre_tokenizer '{other}' is not supported (supported: Split + ByteLevel)");
+            }
+        }
+        if (!byteLevel)
+            throw new TokenizerException($"{path}: a pre_tokenizer without ByteLevel is not supported");
+        return pattern ?? throw new TokenizerException($"{path}: the ByteLevel pre-tokenizer has no split regex");
+    }
+
+    private static (string[] Tokens, Dictionary<string, int> Ids) ReadVocab(JsonElement model, string path)
+    {
+        var vocab = Property(model, "vocab", path, JsonValueKind.Object);
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var max = -1;
+        foreach (var entry in vocab.EnumerateObject())
+        {
+            if (!entry.Value.TryGetInt32(out var id) || id < 0)
+                throw new TokenizerException($"{path}: vocab entry \"{entry.Name}\" has no valid id");
+            ids[entry.Name] = id;
+            max = Math.Max(max, id);
+        }
+        var tokens = new string[max + 1];
+        foreach (var (token, id) in ids)
+            tokens[id] = token;
+        var gap = Array.IndexOf(tokens, null);
+        if (gap >= 0)
+            throw new TokenizerException($"{path}: the vocab has no token with id {gap} (ids must be 0..{max} without gaps)");
+        return (tokens, ids);
+    }
+
+    private static List<(string, string)> ReadMerges(JsonElement model, string path)
+    {
+        var merges = new List<(string, string)>();
+        if (!model.TryGetProperty("merges", out var array))
+            return merges;
+        if (array.ValueKind != JsonValueKind.Array)
+            throw new TokenizerException($"{path}: model \"merges\" must be an array");
+        foreach (var m in array.EnumerateArray())
+        {
+            if (m.ValueKind == JsonValueKind.String)
+            {
+                var s = m.GetString()!;
+                var space = s.IndexOf(' ', 1);
+                if (space < 0)
+                    throw new TokenizerException($"{path}: merge {merges.Count} \"{s}\" is not two tokens separated by a space");
+                merges.Add((s[..space], s[(space + 1)..]));
+            }
+            else if (m.ValueKind == JsonValueKind.Array && m.GetArrayLength() == 2)
+                merges.Add((m[0].GetString()!, m[1].GetString()!));
+            else
+                throw new TokenizerException($"{path}: merge {merges.Count} is neither \"a b\" nor [\"a\", \"b\"]");
+        }
+        return merges;
+    }
+
+    private static (IReadOnlyList<int>, IReadOnlyList<int>) ReadPostProcessor(JsonElement e, string path)
+    {
+        if (e.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            return ([], []);
+        switch (TypeOf(e, "post_processor", path))
+        {
+            case "Sequence":
+                (IReadOnlyList<int>, IReadOnlyList<int>) found = ([], []);
+                foreach (var inner in Property(e, "processors", path, JsonValueKind.Array).EnumerateArray())
+                    if (TypeOf(inner, "post_processor", path) != "ByteLevel")
+                        found = ReadPostProcessor(inner, path);
+                return found;
+            case "ByteLevel":
+                return ([], []);
+            case "TemplateProcessing":
+                var specials = Property(e, "special_tokens", path, JsonValueKind.Object);
+                var prefix = new List<int>();
+                var suffix = new List<int>();
+                var seenSequence = false;
+                foreach (var piece in Property(e, "single", path, JsonValueKind.Array).EnumerateArray())
+                {
+                    if (piece.TryGetProperty("Sequence", out _))
+                    {
+                        seenSequence = true;
+                        continue;
+                    }
+                    var name = piece.GetProperty("SpecialToken").GetProperty("id").GetString()!;
+                    if (!specials.TryGetProperty(name, out var special))
+                        throw new TokenizerException($"{path}: post_processor uses special token '{name}' missing from its special_tokens");
+                    (seenSequence ? suffix : prefix).AddRange(special.GetProperty("ids").EnumerateArray().Select(i => i.GetInt32()));
+                }
+                return (prefix, suffix);
+            case var other:
+                throw new TokenizerException($"{path}: post_processor '{other}' is not supported (supported: TemplateProcessing, ByteLevel, Sequence)");
+        }
+    }
+
+    private static TokenDecoder ReadDecoder(JsonElement e, string path)
+    {
+        var steps = new List<TokenDecoder.Step>();
+        AddDecoder(e, steps, path);
+        return new TokenDecoder(steps);
+    }
+
+    private static void AddDecoder(JsonElement e, List<TokenDecoder.Step> steps, string path)
+    {
+        if (e.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            return;
+        switch (TypeOf(e, "decoder", path))
+        {
+            case "Sequence":
+                foreach (var inner in Property(e, "decoders", path, JsonValueKind.Array).EnumerateArray())
+                    AddDecoder(inner, steps, path);
+                break;
+            case "ByteLevel":
+                steps.Add(new TokenDecoder.ByteLevelStep());
+                break;
+            case "Replace":
+                steps.Add(new TokenDecoder.ReplaceStep(StringPattern(e, path), Property(e, "content", path, JsonValueKind.String).GetString()!));
+                break;
+            case "ByteFallback":
+                steps.Add(new TokenDecoder.ByteFallbackStep());
+                break;
+            case "Fuse":
+                steps.Add(new TokenDecoder.FuseStep());
+                break;
+            case "Strip":
+                var content = Property(e, "content", path, JsonValueKind.String).GetString()!;
+                steps.Add(new TokenDecoder.StripStep(content[0], e.GetProperty("start").GetInt32(), e.GetProperty("stop").GetInt32()));
+                break;
+            case var other:
+                throw new TokenizerException($"{path}: decoder '{other}' is not supported (supported: ByteLevel, Replace, ByteFallback, Fuse, Strip, Sequence)");
+        }
+    }
+
+    /// <summary>The <c>eos_token_id</c> of a generation_config.json: one integer or a list of them.</summary>
+    public static IReadOnlyList<int> ReadGenerationEosIds(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            if (!doc.RootElement.TryGetProperty("eos_token_id", out var eos))
+                return [];
+            return eos.ValueKind switch
+            {
+                JsonValueKind.Number => [eos.GetInt32()],
+                JsonValueKind.Array => eos.EnumerateArray().Select(e => e.GetInt32()).ToList(),
+                _ => [],
+            };
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw new TokenizerException($"{path}: eos_token_id must be an integer or a list of integers ({e.Message})");
+        }
+    }
+
+    private sealed record ConfigInfo(string? Bos, string? Eos, string? Pad, string? ChatTemplate);
+
+    private static ConfigInfo ReadConfig(string configPath)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(configPath));
+            var root = doc.RootElement;
+            return new ConfigInfo(TokenText(root, "bos_token"), TokenText(root, "eos_token"), TokenText(root, "pad_token"), ChatTemplateOf(root));
+        }
+        catch (JsonException e)
+        {
+            throw new TokenizerException($"{configPath}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+    }
+
+    private static string? TokenText(JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var v) ? null
+        : v.ValueKind == JsonValueKind.String ? v.GetString()
+        : v.ValueKind == JsonValueKind.Object && v.TryGetProperty("content", out var c) ? c.GetString()
+        : null;
+
+    private static string? ChatTemplateOf(JsonElement root)
+    {
+        if (!root.TryGetProperty("chat_template", out var v))
+            return null;
+        if (v.ValueKind == JsonValueKind.String)
+            return v.GetString();
+        if (v.ValueKind == JsonValueKind.Array)
+            foreach (var named in v.EnumerateArray())
+                if (named.TryGetProperty("name", out var name) && name.GetString() == "default")
+                    return named.GetProperty("template").GetString();
+        return null;
+    }
+}
