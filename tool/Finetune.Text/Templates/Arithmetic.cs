@@ -51,12 +51,12 @@ internal static class Arithmetic
         {
             return op switch
             {
-                "+" => checked(x + y),
+                "+" => (object)checked(x + y),
                 "-" => checked(x - y),
                 "*" => checked(x * y),
                 "//" => y == 0 ? throw new TemplateError("integer division or modulo by zero") : FloorDiv(x, y),
                 "%" => y == 0 ? throw new TemplateError("integer division or modulo by zero") : x - FloorDiv(x, y) * y,
-                "**" => y < 0 ? Math.Pow(x, y) : Power(x, y),
+                "**" => y < 0 ? Math.Pow(x, y) : (object)Power(x, y),
                 _ => throw new TemplateError($"unknown operator {op}"),
             };
         }

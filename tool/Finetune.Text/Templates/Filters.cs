@@ -41,7 +41,7 @@ internal static class Filters
         ["float"] = (_, v, a) => ToFloat(v, a.Get(0, "default", 0.0)),
         ["abs"] = (_, v, _) => v switch
         {
-            long l => Math.Abs(l),
+            long l => (object)Math.Abs(l),
             double d => Math.Abs(d),
             bool b => b ? 1L : 0L,
             _ => throw new TemplateError($"bad operand type for abs(): '{Py.TypeName(v)}'"),
@@ -210,7 +210,7 @@ internal static class Filters
         var scale = Math.Pow(10, digits);
         return Py.Str(method) switch
         {
-            "common" => v is long or bool && digits >= 0 ? Py.ToLong(v) : Math.Round(value, Math.Clamp(digits, 0, 15), MidpointRounding.ToEven),
+            "common" => v is long or bool && digits >= 0 ? (object)Py.ToLong(v) : Math.Round(value, Math.Clamp(digits, 0, 15), MidpointRounding.ToEven),
             "ceil" => Math.Ceiling(value * scale) / scale,
             "floor" => Math.Floor(value * scale) / scale,
             _ => throw new TemplateError("round: method must be 'common', 'ceil' or 'floor'"),

@@ -345,7 +345,7 @@ internal sealed class Renderer
             "not" => !Py.Truthy(v),
             "-" => v switch
             {
-                long l => -l,
+                long l => (object)(-l),
                 double d => -d,
                 bool b => b ? -1L : 0L,
                 _ => throw new TemplateError($"bad operand type for unary -: '{Py.TypeName(v)}'"),

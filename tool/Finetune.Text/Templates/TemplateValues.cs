@@ -51,7 +51,7 @@ internal static class TemplateValues
     /// <summary>As Python's json.loads: a number without '.', 'e' or 'E' is an int, else a float.</summary>
     private static object Number(string raw) =>
         raw.IndexOfAny(['.', 'e', 'E']) < 0 && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
-            ? l
+            ? (object)l
             : double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     public static object? FromObject(object? value) => value switch
