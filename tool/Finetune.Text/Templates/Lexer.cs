@@ -125,7 +125,7 @@ internal sealed class Lexer
     {
         Emit(begin, begin == TokenKind.VariableBegin ? "{{" : "{%", tagStart);
         var close = begin == TokenKind.VariableBegin ? '}' : '%';
-        var depth = 0;
+        var brackets = new Stack<char>();
         while (true)
         {
             while (_pos < _src.Length && char.IsWhiteSpace(_src[_pos]))
@@ -133,7 +133,8 @@ internal sealed class Lexer
             if (_pos >= _src.Length)
                 throw Error(begin == TokenKind.VariableBegin ? "unexpected end of template, expected '}}'" : "unexpected end of template, expected '%}'", _pos);
 
-            if (depth == 0 && TryTagEnd(close))
+            // Inside a dict literal '}}' closes braces; anywhere else it ends the tag (and the parser reports what is unclosed).
+            if ((brackets.Count == 0 || brackets.Peek() != '{' || close == '%') && TryTagEnd(close))
                 return;
 
             var c = _src[_pos];
@@ -148,9 +149,9 @@ internal sealed class Lexer
                 var op = Operators.FirstOrDefault(o => string.CompareOrdinal(_src, _pos, o, 0, o.Length) == 0)
                     ?? throw Error($"unexpected character '{c}'", _pos);
                 if (op is "(" or "[" or "{")
-                    depth++;
-                else if (op is ")" or "]" or "}" && depth > 0)
-                    depth--;
+                    brackets.Push(op[0]);
+                else if (op is ")" or "]" or "}" && brackets.Count > 0)
+                    brackets.Pop();
                 Emit(TokenKind.Operator, op, _pos);
                 _pos += op.Length;
             }

@@ -10,6 +10,7 @@ internal sealed class Parser
     private readonly List<Token> _tokens;
     private readonly string _name;
     private int _i;
+    private int _loopDepth;
 
     private Parser(List<Token> tokens, string name)
     {
@@ -87,6 +88,7 @@ internal sealed class Parser
             "call" => ParseCallBlock(tag),
             "filter" => ParseFilterBlock(tag),
             "generation" => ParseGeneration(tag),
+            "break" or "continue" when _loopDepth == 0 => throw Error($"'{tag.Value}' outside of a loop", tag),
             "break" => EndTag(new BreakStmt(At(tag))),
             "continue" => EndTag(new ContinueStmt(At(tag))),
             _ => throw Error(IsEndTag(tag.Value)
@@ -141,7 +143,9 @@ internal sealed class Parser
         if (Current.IsName("recursive"))
             throw Error("recursive for loops are not supported", Current);
         Expect(TokenKind.BlockEnd, "%}");
+        _loopDepth++;
         var body = ParseBody(["else", "endfor"], out var end);
+        _loopDepth--;
         Expect(TokenKind.BlockEnd, "%}");
         IReadOnlyList<Stmt> elseBody = [];
         if (end == "else")
@@ -174,7 +178,10 @@ internal sealed class Parser
         var name = ExpectName();
         var parameters = ParseParams();
         Expect(TokenKind.BlockEnd, "%}");
+        var outerLoops = _loopDepth;
+        _loopDepth = 0;
         var body = ParseBody(["endmacro"], out _);
+        _loopDepth = outerLoops;
         if (Current.Kind == TokenKind.Name)
             Next();
         Expect(TokenKind.BlockEnd, "%}");
@@ -227,7 +234,7 @@ internal sealed class Parser
         while (!Current.IsOp(")"))
         {
             if (parameters.Count > 0)
-                Expect(TokenKind.Operator, ",");
+                ExpectSeparator(")");
             if (Current.IsOp(")"))
                 break;
             var name = ExpectName().Value;
@@ -469,7 +476,7 @@ internal sealed class Parser
             Next();
             return first;
         }
-        Expect(TokenKind.Operator, ",");
+        ExpectSeparator(")");
         var items = new List<Expr> { first };
         items.AddRange(ParseItems(")"));
         return new ListExpr(At(open), items, IsTuple: true);
@@ -482,7 +489,7 @@ internal sealed class Parser
         {
             if (items.Count > 0)
             {
-                Expect(TokenKind.Operator, ",");
+                ExpectSeparator(close);
                 if (Current.IsOp(close))
                     break;
             }
@@ -499,7 +506,7 @@ internal sealed class Parser
         {
             if (items.Count > 0)
             {
-                Expect(TokenKind.Operator, ",");
+                ExpectSeparator("}");
                 if (Current.IsOp("}"))
                     break;
             }
@@ -536,7 +543,7 @@ internal sealed class Parser
             {
                 Next();
                 var (args, kwargs) = ParseCallArgs();
-                node = new CallExpr(At(t), node, args, kwargs);
+                node = new CallExpr(node.Pos, node, args, kwargs);
             }
             else
                 return node;
@@ -577,7 +584,7 @@ internal sealed class Parser
         {
             if (args.Count + kwargs.Count > 0)
             {
-                Expect(TokenKind.Operator, ",");
+                ExpectSeparator(")");
                 if (Current.IsOp(")"))
                     break;
             }
@@ -614,7 +621,10 @@ internal sealed class Parser
                     Next();
                     negated = true;
                 }
-                var name = ExpectName().Value;
+                var nameToken = ExpectName();
+                var name = nameToken.Value;
+                if (!Tests.Exists(name))
+                    throw Error($"no test named '{name}'", nameToken);
                 var args = new List<Expr>();
                 if (Current.IsOp("("))
                 {
@@ -647,6 +657,8 @@ internal sealed class Parser
             Next();
             name += "." + Next().Value;
         }
+        if (!Filters.Exists(name))
+            throw Error($"no filter named '{name}'", nameToken);
         List<Expr> args = [];
         List<(string, Expr)> kwargs = [];
         if (Current.IsOp("("))
@@ -672,6 +684,14 @@ internal sealed class Parser
         var t = Current;
         if (t.Kind != kind || t.Value != value)
             throw Error($"unexpected {t.Describe()}, expected '{value}'", t);
+        Next();
+    }
+
+    private void ExpectSeparator(string close)
+    {
+        var t = Current;
+        if (!t.IsOp(","))
+            throw Error($"unexpected {t.Describe()}, expected ',' or '{close}'", t);
         Next();
     }
 
