@@ -147,9 +147,12 @@ internal sealed class Renderer
 
     private void ExecFor(ForStmt f, Scope scope)
     {
+        // Every item pulled from the iterable is charged once, so a filtered runaway range is bounded too.
+        var iterable = Eval(f.Iterable, scope);
         var items = new List<object?>();
-        foreach (var item in Py.Iterate(Eval(f.Iterable, scope)))
+        foreach (var item in iterable is RangeValue range ? range.Iterate(charge: false) : Py.Iterate(iterable))
         {
+            Tick();
             if (f.Filter != null)
             {
                 var test = new Scope(scope);
@@ -163,7 +166,6 @@ internal sealed class Renderer
         var loop = new LoopInfo(items);
         for (var i = 0; i < items.Count; i++)
         {
-            Tick();
             loop.Index0 = i;
             var inner = new Scope(scope);
             inner.Set("loop", loop);
@@ -317,7 +319,7 @@ internal sealed class Renderer
             else
                 scope.Set(p.Name, p.Default == null ? Undefined.Instance : Eval(p.Default, scope));
         }
-        scope.Set("varargs", new PyList(args.Positional.Skip(used)));
+        scope.Set("varargs", new PyList(args.Positional.Skip(used), isTuple: true));
         var extra = new PyDict();
         foreach (var (key, value) in args.Keywords)
             if (m.Parameters.All(p => p.Name != key))

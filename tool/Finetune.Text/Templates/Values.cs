@@ -61,11 +61,13 @@ internal sealed class RangeValue(long start, long stop, long step, Action tick)
         ? Math.Max(0, (Stop - Start + Step - 1) / Step)
         : Math.Max(0, (Start - Stop - Step - 1) / -Step);
 
-    public IEnumerable<object?> Iterate()
+    /// <param name="charge">false when the caller charges the budget itself (a for loop charges per item).</param>
+    public IEnumerable<object?> Iterate(bool charge = true)
     {
         for (var i = Start; Step > 0 ? i < Stop : i > Stop; i += Step)
         {
-            tick();
+            if (charge)
+                tick();
             yield return i;
         }
     }
