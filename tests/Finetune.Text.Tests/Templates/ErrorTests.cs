@@ -91,4 +91,16 @@ public sealed class ErrorTests
     {
         Assert.IsAssignableFrom<TemplateException>(Assert.ThrowsAny<TemplateException>(() => ChatTemplate.Parse("{{")));
     }
+
+    [Fact]
+    public void Deeply_nested_templates_fail_cleanly_instead_of_overflowing_the_stack()
+    {
+        var parens = new string('(', 5000) + "1" + new string(')', 5000);
+        var e = Assert.Throws<TemplateSyntaxException>(() => ChatTemplate.Parse("{{ " + parens + " }}"));
+        Assert.Contains("nested too deeply", e.Reason);
+
+        var chain = "{{ 1" + string.Concat(Enumerable.Repeat(" + 1", 200_000)) + " }}";
+        Assert.Throws<TemplateLimitException>(() => Jinja.Render(chain));
+        Assert.Equal("501", Jinja.Render("{{ 1" + string.Concat(Enumerable.Repeat(" + 1", 500)) + " }}"));
+    }
 }

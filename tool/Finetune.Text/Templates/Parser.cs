@@ -7,10 +7,14 @@ internal sealed class Parser
 {
     private static readonly HashSet<string> CompareOps = ["==", "!=", "<", "<=", ">", ">="];
 
+    /// <summary>Deepest nesting of expressions or blocks: keeps parsing and rendering off the end of the stack.</summary>
+    private const int MaxNesting = 200;
+
     private readonly List<Token> _tokens;
     private readonly string _name;
     private int _i;
     private int _loopDepth;
+    private int _nesting;
 
     private Parser(List<Token> tokens, string name)
     {
@@ -74,6 +78,25 @@ internal sealed class Parser
     }
 
     private Stmt ParseStatement()
+    {
+        Enter();
+        try
+        {
+            return ParseStatementCore();
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    private void Enter()
+    {
+        if (++_nesting > MaxNesting)
+            throw Error($"template nested too deeply (more than {MaxNesting} levels)", Current);
+    }
+
+    private Stmt ParseStatementCore()
     {
         var tag = Current;
         if (tag.Kind != TokenKind.Name)
@@ -287,7 +310,18 @@ internal sealed class Parser
         return new ListExpr(first.Pos, items, IsTuple: true);
     }
 
-    private Expr ParseExpression() => ParseCondition(allowInlineIf: true);
+    private Expr ParseExpression()
+    {
+        Enter();
+        try
+        {
+            return ParseCondition(allowInlineIf: true);
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
 
     private Expr ParseCondition(bool allowInlineIf)
     {
@@ -334,7 +368,10 @@ internal sealed class Parser
         if (!Current.IsName("not"))
             return ParseCompare();
         var t = Next();
-        return new UnaryExpr(At(t), "not", ParseNot());
+        Enter();
+        var operand = ParseNot();
+        _nesting--;
+        return new UnaryExpr(At(t), "not", operand);
     }
 
     private Expr ParseCompare()
@@ -417,7 +454,9 @@ internal sealed class Parser
         if (t.IsOp("-") || t.IsOp("+"))
         {
             Next();
+            Enter();
             node = new UnaryExpr(At(t), t.Value, ParseUnary(withFilter: false));
+            _nesting--;
         }
         else
             node = ParsePrimary();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Finetune.Text.Templates;
@@ -52,6 +53,13 @@ internal sealed class Renderer
         ? throw new LimitError($"output size limit exceeded ({Limits.MaxOutputChars} chars)")
         : s;
 
+    /// <summary>Very long operator chains nest deeply; fail cleanly instead of overflowing the stack.</summary>
+    private static void EnsureStack()
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw new LimitError("template nested too deeply to evaluate");
+    }
+
     private void Write(string s)
     {
         var buffer = _buffers.Peek();
@@ -91,6 +99,7 @@ internal sealed class Renderer
     {
         try
         {
+            EnsureStack();
             return ExecOne(stmt, scope);
         }
         catch (TemplateError e)
@@ -221,6 +230,7 @@ internal sealed class Renderer
     {
         try
         {
+            EnsureStack();
             return EvalCore(expr, scope);
         }
         catch (TemplateError e)
