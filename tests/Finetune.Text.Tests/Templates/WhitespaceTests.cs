@@ -55,4 +55,14 @@ public sealed class WhitespaceTests
     {
         Assert.Equal("\n\n", Jinja.Render("\n{% if true %}\n\n{% endif %}\n\n"));
     }
+
+    [Fact]
+    public void Raw_blocks_keep_their_body_as_text()
+    {
+        // As Jinja: lstrip before both tags, no trim after "raw %}", trim after "endraw %}".
+        Assert.Equal("a\n\n  {{ x }}\nb", Jinja.Render("a\n  {% raw %}\n  {{ x }}\n  {% endraw %}\nb"));
+        Assert.Equal("x ", Jinja.Render("{%- raw -%}  x {% endraw %}"));
+        Assert.Equal("x y  z", Jinja.Render("x  {%- raw %} y  {%- endraw %}  z"));
+        Assert.Equal("{% if %}{{", Jinja.Render("{% raw %}{% if %}{{{% endraw %}"));
+    }
 }

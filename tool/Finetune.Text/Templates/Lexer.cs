@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Finetune.Text.Templates;
 
@@ -8,7 +9,7 @@ namespace Finetune.Text.Templates;
 /// newline after a block or comment tag), lstrip_blocks (drop spaces/tabs before a block or comment tag
 /// at line start) and the <c>-</c>/<c>+</c> whitespace-control signs.
 /// </summary>
-internal sealed class Lexer
+internal sealed partial class Lexer
 {
     private static readonly string[] Operators =
         ["**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", "=", "<", ">"];
@@ -67,6 +68,8 @@ internal sealed class Lexer
             _pos = tag + 2 + (sign is '-' or '+' ? 1 : 0);
             if (kind == '#')
                 SkipComment(tag);
+            else if (kind == '%' && RawBegin().Match(_src, _pos) is { Success: true } raw)
+                LexRaw(tag, raw);
             else
                 LexTag(kind == '{' ? TokenKind.VariableBegin : TokenKind.BlockBegin, tag);
         }
@@ -94,6 +97,31 @@ internal sealed class Lexer
             if (text[i] is not (' ' or '\t'))
                 return text;
         return text[..lineStart];
+    }
+
+    [GeneratedRegex(@"\G\s*raw\s*([-+]?)%\}")]
+    private static partial Regex RawBegin();
+
+    [GeneratedRegex(@"\{%([-+]?)\s*endraw\s*([-+]?)%\}")]
+    private static partial Regex RawEnd();
+
+    /// <summary><c>{% raw %}...{% endraw %}</c>: the body is text. Whitespace rules as in Jinja (no trim after "raw %}").</summary>
+    private void LexRaw(int tagStart, Match raw)
+    {
+        _pos = raw.Index + raw.Length;
+        if (raw.Groups[1].Value == "-")
+            SkipWhitespace();
+        var end = RawEnd().Match(_src, _pos);
+        if (!end.Success)
+            throw Error("missing '{% endraw %}'", tagStart);
+        var text = _src[_pos..end.Index];
+        if (end.Groups[1].Value == "-")
+            text = text.TrimEnd();
+        else if (end.Groups[1].Value != "+")
+            text = LStrip(text, _pos);
+        Emit(TokenKind.Text, text, _pos);
+        _pos = end.Index + end.Length;
+        AfterBlockEnd(end.Groups[2].Value == "-", end.Groups[2].Value == "+");
     }
 
     private void SkipComment(int tagStart)
