@@ -18,6 +18,7 @@ public sealed class FilterTests
     [InlineData("{{ [1, 2, 2, 3, 1]|unique|list }}|{{ ['a', 'A']|unique|list }}|{{ [1, 2, 3]|reverse|list }}|{{ 'abc'|reverse }}", "[1, 2, 3]|['a']|[3, 2, 1]|cba")]
     [InlineData("{{ -3|abs }}|{{ '12'|int + 1 }}|{{ '3.5'|float }}|{{ 'x'|int }}|{{ 3.9|int }}|{{ '0x1A'|int(base=16) }}|{{ 'x'|float(1.5) }}", "3|13|3.5|0|3|26|1.5")]
     [InlineData("{{ 2.5|round }}|{{ 3.5|round }}|{{ 3|round }}|{{ 3.14159|round(2) }}|{{ 2.1|round(0, 'ceil') }}", "2.0|4.0|3|3.14|3.0")]
+    [InlineData("{{ 2.675|round(2) }}|{{ 0.125|round(2) }}|{{ 0.375|round(2) }}|{{ 1234.5678|round(-2) }}|{{ -2.5|round }}", "2.67|0.12|0.38|1200.0|-2.0")]
     [InlineData("{{ {'a': 1, 'b': [1, 2]}|items|list }}|{{ nothing|items|list }}", "[('a', 1), ('b', [1, 2])]|[]")]
     [InlineData("{{ 'ab'|list }}|{{ 5|string ~ 1 }}|{{ [1, 2.0, 'x']|string }}|{{ {'a': none}|string }}", "['a', 'b']|51|[1, 2.0, 'x']|{'a': None}")]
     [InlineData("{{ 'l1\\nl2\\n\\nl3'|indent(2) }}|{{ 'l1\\nl2'|indent(2, true) }}|{{ 'a\\n\\nb'|indent('>', blank=true) }}", "l1\n  l2\n\n  l3|  l1\n  l2|a\n>\n>b")]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace Finetune.Text.Templates;
@@ -210,11 +211,48 @@ internal static class Filters
         var scale = Math.Pow(10, digits);
         return Py.Str(method) switch
         {
-            "common" => v is long or bool && digits >= 0 ? (object)Py.ToLong(v) : Math.Round(value, Math.Clamp(digits, 0, 15), MidpointRounding.ToEven),
+            "common" => v is long or bool && digits >= 0 ? (object)Py.ToLong(v) : RoundHalfEven(value, digits),
             "ceil" => Math.Ceiling(value * scale) / scale,
             "floor" => Math.Floor(value * scale) / scale,
             _ => throw new TemplateError("round: method must be 'common', 'ceil' or 'floor'"),
         };
+    }
+
+    /// <summary>
+    /// Python's round(x, n): round the exact binary value half-to-even at n decimals, then parse that decimal
+    /// back (so round(2.675, 2) is 2.67, because 2.675 is really 2.67499999...).
+    /// </summary>
+    private static double RoundHalfEven(double x, int digits)
+    {
+        if (!double.IsFinite(x) || x == 0 || digits > 400)
+            return x;
+        if (digits < -400)
+            return 0.0 * Math.Sign(x);
+        var bits = BitConverter.DoubleToInt64Bits(Math.Abs(x));
+        var exponent = (int)((bits >> 52) & 0x7FF);
+        var mantissa = bits & 0xFFFFFFFFFFFFFL;
+        if (exponent == 0)
+            exponent = 1;
+        else
+            mantissa |= 1L << 52;
+        exponent -= 1075; // |x| = mantissa * 2^exponent exactly
+
+        BigInteger numerator = mantissa, denominator = BigInteger.One;
+        if (exponent > 0)
+            numerator <<= exponent;
+        else
+            denominator <<= -exponent;
+        if (digits >= 0)
+            numerator *= BigInteger.Pow(10, digits);
+        else
+            denominator *= BigInteger.Pow(10, -digits);
+
+        var quotient = BigInteger.DivRem(numerator, denominator, out var remainder);
+        var twice = remainder * 2;
+        if (twice > denominator || (twice == denominator && !quotient.IsEven))
+            quotient += 1;
+        var rounded = double.Parse($"{quotient}e{-digits}", NumberStyles.Float, CultureInfo.InvariantCulture);
+        return x < 0 ? -rounded : rounded;
     }
 
     private static object? SortKey(Renderer r, object? item, object? attribute, bool caseSensitive)
