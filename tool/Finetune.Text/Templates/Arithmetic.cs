@@ -6,7 +6,7 @@ internal static class Arithmetic
     public static object? Apply(Renderer r, string op, object? a, object? b)
     {
         if (a is Undefined || b is Undefined)
-            throw new TemplateError($"cannot apply '{op}' to an undefined value");
+            throw new RenderError($"cannot apply '{op}' to an undefined value");
         if (Py.IsNumber(a) && Py.IsNumber(b))
             return Numbers(op, a!, b!);
         return (op, a, b) switch
@@ -16,7 +16,7 @@ internal static class Arithmetic
             ("*", string x, long or bool) => Repeat(r, x, Py.ToLong(b)),
             ("*", long or bool, string y) => Repeat(r, y, Py.ToLong(a)),
             ("*", PyList x, long or bool) => RepeatList(r, x, Py.ToLong(b)),
-            _ => throw new TemplateError($"unsupported operand type(s) for {op}: '{Py.TypeName(a)}' and '{Py.TypeName(b)}'"),
+            _ => throw new RenderError($"unsupported operand type(s) for {op}: '{Py.TypeName(a)}' and '{Py.TypeName(b)}'"),
         };
     }
 
@@ -54,15 +54,15 @@ internal static class Arithmetic
                 "+" => (object)checked(x + y),
                 "-" => checked(x - y),
                 "*" => checked(x * y),
-                "//" => y == 0 ? throw new TemplateError("integer division or modulo by zero") : FloorDiv(x, y),
-                "%" => y == 0 ? throw new TemplateError("integer division or modulo by zero") : x - FloorDiv(x, y) * y,
+                "//" => y == 0 ? throw new RenderError("integer division or modulo by zero") : FloorDiv(x, y),
+                "%" => y == 0 ? throw new RenderError("integer division or modulo by zero") : x - FloorDiv(x, y) * y,
                 "**" => y < 0 ? Math.Pow(x, y) : (object)Power(x, y),
-                _ => throw new TemplateError($"unknown operator {op}"),
+                _ => throw new RenderError($"unknown operator {op}"),
             };
         }
         catch (OverflowException)
         {
-            throw new TemplateError($"integer overflow in {x} {op} {y}");
+            throw new RenderError($"integer overflow in {x} {op} {y}");
         }
     }
 
@@ -85,10 +85,10 @@ internal static class Arithmetic
         "+" => x + y,
         "-" => x - y,
         "*" => x * y,
-        "/" => y == 0 ? throw new TemplateError("division by zero") : x / y,
-        "//" => y == 0 ? throw new TemplateError("float floor division by zero") : Math.Floor(x / y),
-        "%" => y == 0 ? throw new TemplateError("float modulo") : x - Math.Floor(x / y) * y,
+        "/" => y == 0 ? throw new RenderError("division by zero") : x / y,
+        "//" => y == 0 ? throw new RenderError("float floor division by zero") : Math.Floor(x / y),
+        "%" => y == 0 ? throw new RenderError("float modulo") : x - Math.Floor(x / y) * y,
         "**" => Math.Pow(x, y),
-        _ => throw new TemplateError($"unknown operator {op}"),
+        _ => throw new RenderError($"unknown operator {op}"),
     };
 }

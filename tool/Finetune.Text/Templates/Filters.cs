@@ -34,7 +34,7 @@ internal static class Filters
         {
             Undefined => new PyList(),
             PyDict d => new PyList(d.Select(kv => (object?)new PyList([kv.Key, kv.Value], isTuple: true))),
-            _ => throw new TemplateError($"items filter expects a mapping, got {Py.TypeName(v)}"),
+            _ => throw new RenderError($"items filter expects a mapping, got {Py.TypeName(v)}"),
         },
         ["list"] = (_, v, _) => new PyList(Py.Iterate(v)),
         ["string"] = (_, v, _) => Py.Str(v),
@@ -45,7 +45,7 @@ internal static class Filters
             long l => (object)Math.Abs(l),
             double d => Math.Abs(d),
             bool b => b ? 1L : 0L,
-            _ => throw new TemplateError($"bad operand type for abs(): '{Py.TypeName(v)}'"),
+            _ => throw new RenderError($"bad operand type for abs(): '{Py.TypeName(v)}'"),
         },
         ["round"] = (_, v, a) => Round(v, a.Get(0, "precision", 0L), a.Get(1, "method", "common")),
         ["sort"] = Sort,
@@ -67,7 +67,7 @@ internal static class Filters
     public static bool Exists(string name) => All.ContainsKey(name);
 
     public static object? Apply(Renderer r, string name, object? value, CallArgs args) =>
-        All.TryGetValue(name, out var filter) ? filter(r, value, args) : throw new TemplateError($"unknown filter '{name}'");
+        All.TryGetValue(name, out var filter) ? filter(r, value, args) : throw new RenderError($"unknown filter '{name}'");
 
     private static string Text(object? v) => v switch
     {
@@ -126,7 +126,7 @@ internal static class Filters
         if (attribute)
         {
             if (args.Count == 0)
-                throw new TemplateError("selectattr/rejectattr need an attribute name");
+                throw new RenderError("selectattr/rejectattr need an attribute name");
             attr = args[0];
             args.RemoveAt(0);
         }
@@ -136,7 +136,7 @@ internal static class Filters
         foreach (var item in Py.Iterate(v))
         {
             var subject = attribute ? AttributePath(r, item, attr) : item;
-            var passed = test == null ? Py.Truthy(subject) : Tests.Apply(r, test, subject, testArgs);
+            var passed = test == null ? Py.Truthy(subject) : Tests.Apply(test, subject, testArgs);
             if (passed == keep)
                 result.Add(item);
         }
@@ -156,7 +156,7 @@ internal static class Filters
             }));
         }
         if (a.Positional.Count == 0)
-            throw new TemplateError("map needs a filter name or attribute=");
+            throw new RenderError("map needs a filter name or attribute=");
         var filter = Py.Str(a.Positional[0]);
         var rest = new CallArgs(a.Positional.Skip(1).ToList(), a.Keywords);
         return new PyList(Py.Iterate(v).Select(item => Apply(r, filter, item, rest)));
@@ -214,7 +214,7 @@ internal static class Filters
             "common" => v is long or bool && digits >= 0 ? (object)Py.ToLong(v) : RoundHalfEven(value, digits),
             "ceil" => Math.Ceiling(value * scale) / scale,
             "floor" => Math.Floor(value * scale) / scale,
-            _ => throw new TemplateError("round: method must be 'common', 'ceil' or 'floor'"),
+            _ => throw new RenderError("round: method must be 'common', 'ceil' or 'floor'"),
         };
     }
 
@@ -313,7 +313,7 @@ internal static class Filters
     private static PyList DictSort(object? v, bool caseSensitive, string by, bool reverse)
     {
         if (v is not PyDict d)
-            throw new TemplateError($"dictsort expects a mapping, got {Py.TypeName(v)}");
+            throw new RenderError($"dictsort expects a mapping, got {Py.TypeName(v)}");
         var position = by == "value" ? 1 : 0;
         var pairs = d.Select(kv => new PyList([kv.Key, kv.Value], isTuple: true)).ToList();
         object? Key(PyList p) => !caseSensitive && p[position] is string s ? s.ToLowerInvariant() : p[position];

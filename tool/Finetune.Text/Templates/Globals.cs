@@ -28,7 +28,7 @@ internal static class Globals
         }));
         yield return ("raise_exception", new BuiltinFunction("raise_exception", a => throw new RaisedError(Py.Str(a.Get(0, "message", "")))));
         yield return ("strftime_now", new BuiltinFunction("strftime_now", a =>
-            PyStrftime.Format(now, a.Get(0, "format") as string ?? throw new TemplateError("strftime_now needs a format string"))));
+            PyStrftime.Format(now, a.Get(0, "format") as string ?? throw new RenderError("strftime_now needs a format string"))));
     }
 
     private static RangeValue Range(Renderer r, CallArgs a)
@@ -39,10 +39,10 @@ internal static class Globals
             1 => (0L, args[0], 1L),
             2 => (args[0], args[1], 1L),
             3 => (args[0], args[1], args[2]),
-            _ => throw new TemplateError("range expected 1 to 3 integer arguments"),
+            _ => throw new RenderError("range expected 1 to 3 integer arguments"),
         };
         if (step == 0)
-            throw new TemplateError("range() arg 3 must not be zero");
+            throw new RenderError("range() arg 3 must not be zero");
         return new RangeValue(start, stop, step, r.Tick);
     }
 }

@@ -56,7 +56,7 @@ internal static class Members
             string s => Py.CodePoints(s).ToList(),
             RangeValue r => r.Iterate().ToList(),
             Undefined => [],
-            _ => throw new TemplateError($"'{Py.TypeName(obj)}' object is not subscriptable"),
+            _ => throw new RenderError($"'{Py.TypeName(obj)}' object is not subscriptable"),
         };
         var picked = SliceIndices(items.Count, start, stop, step).Select(i => items[i]);
         return obj is string ? string.Concat(picked.Cast<string>()) : new PyList(picked, obj is PyList { IsTuple: true });
@@ -66,7 +66,7 @@ internal static class Members
     {
         var step = Bound(stepValue) ?? 1;
         if (step == 0)
-            throw new TemplateError("slice step cannot be zero");
+            throw new RenderError("slice step cannot be zero");
         long start, stop;
         if (step > 0)
         {
@@ -88,7 +88,7 @@ internal static class Members
     {
         null or Undefined => null,
         long or bool => Py.ToLong(v),
-        _ => throw new TemplateError($"slice indices must be integers or None, not {Py.TypeName(v)}"),
+        _ => throw new RenderError($"slice indices must be integers or None, not {Py.TypeName(v)}"),
     };
 
     private static long Clamp(long index, int length, long low, long high)
@@ -114,7 +114,7 @@ internal static class Members
         {
             var needle = a.Get(0, "value");
             var at = l.FindIndex(x => Py.Equals(x, needle));
-            return at >= 0 ? (long)at : throw new TemplateError($"{Py.Repr(needle)} is not in list");
+            return at >= 0 ? (long)at : throw new RenderError($"{Py.Repr(needle)} is not in list");
         }),
         "count" => new BuiltinFunction("list.count", a => (long)l.Count(x => Py.Equals(x, a.Get(0, "value")))),
         _ => null,

@@ -185,7 +185,7 @@ internal static class Py
         long l => l,
         double d => d,
         bool b => b ? 1 : 0,
-        _ => throw new TemplateError($"expected a number, got {TypeName(v)}"),
+        _ => throw new RenderError($"expected a number, got {TypeName(v)}"),
     };
 
     /// <summary>Python <c>==</c>: numbers across int/float/bool, deep on lists and dicts.</summary>
@@ -220,7 +220,7 @@ internal static class Py
     {
         long l => l,
         bool b => b ? 1 : 0,
-        _ => throw new TemplateError($"expected an integer, got {TypeName(v)}"),
+        _ => throw new RenderError($"expected an integer, got {TypeName(v)}"),
     };
 
     /// <summary>Python ordering for &lt; &lt;= &gt; &gt;=: numbers, strings, lists lexicographically.</summary>
@@ -237,7 +237,7 @@ internal static class Py
                     return Compare(x[i], y[i]);
             return x.Count.CompareTo(y.Count);
         }
-        throw new TemplateError($"'<' not supported between instances of '{TypeName(a)}' and '{TypeName(b)}'");
+        throw new RenderError($"'<' not supported between instances of '{TypeName(a)}' and '{TypeName(b)}'");
     }
 
     /// <summary>Iteration as in Python: lists, tuple, dict keys, string chars (code points), range; undefined is empty.</summary>
@@ -248,7 +248,7 @@ internal static class Py
         PyDict d => d.Keys,
         string s => CodePoints(s),
         RangeValue r => r.Iterate(),
-        _ => throw new TemplateError($"'{TypeName(v)}' object is not iterable"),
+        _ => throw new RenderError($"'{TypeName(v)}' object is not iterable"),
     };
 
     public static bool IsIterable(object? v) => v is PyList or PyDict or string or RangeValue;
@@ -275,7 +275,7 @@ internal static class Py
         PyList l => l.Count,
         PyDict d => d.Count,
         RangeValue r => r.Count,
-        _ => throw new TemplateError($"object of type '{TypeName(v)}' has no len()"),
+        _ => throw new RenderError($"object of type '{TypeName(v)}' has no len()"),
     };
 
     private static int CountLoneLowSurrogates(string s)
@@ -290,11 +290,11 @@ internal static class Py
     /// <summary><c>needle in haystack</c>.</summary>
     public static bool Contains(object? haystack, object? needle) => haystack switch
     {
-        string s => needle is string n ? s.Contains(n, StringComparison.Ordinal) : throw new TemplateError($"'in <string>' requires string as left operand, not {TypeName(needle)}"),
+        string s => needle is string n ? s.Contains(n, StringComparison.Ordinal) : throw new RenderError($"'in <string>' requires string as left operand, not {TypeName(needle)}"),
         PyDict d => needle is string k && d.ContainsKey(k),
         PyList l => l.Any(x => Equals(x, needle)),
         RangeValue r => r.Iterate().Any(x => Equals(x, needle)),
         Undefined => false,
-        _ => throw new TemplateError($"argument of type '{TypeName(haystack)}' is not iterable"),
+        _ => throw new RenderError($"argument of type '{TypeName(haystack)}' is not iterable"),
     };
 }

@@ -33,13 +33,13 @@ internal sealed class PyJson
             null or Undefined => null,
             long n => new string(' ', (int)Math.Max(0, n)),
             string s => s,
-            _ => throw new TemplateError($"tojson: indent must be an int or a string, not {Py.TypeName(indent)}"),
+            _ => throw new RenderError($"tojson: indent must be an int or a string, not {Py.TypeName(indent)}"),
         };
         var (item, key) = separators switch
         {
             null or Undefined => (indentText == null ? ", " : ",", ": "),
             PyList { Count: 2 } l when l[0] is string a && l[1] is string b => (a, b),
-            _ => throw new TemplateError("tojson: separators must be a pair of strings"),
+            _ => throw new RenderError("tojson: separators must be a pair of strings"),
         };
         var json = new PyJson(indentText, item, key, sortKeys, ensureAscii);
         json.Write(value, 0);
@@ -59,7 +59,7 @@ internal sealed class PyJson
             case string s: WriteString(s); break;
             case PyList list: WriteList(list, depth); break;
             case PyDict dict: WriteDict(dict, depth); break;
-            default: throw new TemplateError($"Object of type {Py.TypeName(v)} is not JSON serializable");
+            default: throw new RenderError($"Object of type {Py.TypeName(v)} is not JSON serializable");
         }
     }
 

@@ -102,7 +102,7 @@ internal sealed class Renderer
             EnsureStack();
             return ExecOne(stmt, scope);
         }
-        catch (TemplateError e)
+        catch (RenderError e)
         {
             throw Locate(e, stmt.Pos);
         }
@@ -150,7 +150,7 @@ internal sealed class Renderer
             case ContinueStmt:
                 return Flow.Continue;
             default:
-                throw new TemplateError($"unsupported statement {stmt.GetType().Name}");
+                throw new RenderError($"unsupported statement {stmt.GetType().Name}");
         }
     }
 
@@ -205,13 +205,13 @@ internal sealed class Renderer
             case TupleTarget t:
                 var values = Py.Iterate(value).ToList();
                 if (values.Count != t.Names.Count)
-                    throw new TemplateError($"cannot unpack {values.Count} values into {t.Names.Count} names");
+                    throw new RenderError($"cannot unpack {values.Count} values into {t.Names.Count} names");
                 for (var i = 0; i < values.Count; i++)
                     scope.Set(t.Names[i], values[i]);
                 break;
             case AttrTarget a:
                 if (scope.Lookup(a.Name) is not Namespace ns)
-                    throw new TemplateError($"cannot assign attribute on '{a.Name}': only namespace() objects take attribute assignment");
+                    throw new RenderError($"cannot assign attribute on '{a.Name}': only namespace() objects take attribute assignment");
                 ns.Attributes[a.Attr] = value;
                 break;
         }
@@ -233,7 +233,7 @@ internal sealed class Renderer
             EnsureStack();
             return EvalCore(expr, scope);
         }
-        catch (TemplateError e)
+        catch (RenderError e)
         {
             throw Locate(e, expr.Pos);
         }
@@ -266,7 +266,7 @@ internal sealed class Renderer
                 return Filters.Apply(this, f.Name, f.Value == null ? Undefined.Instance : Eval(f.Value, scope), EvalArgs(f.Args, f.Kwargs, scope));
             case TestExpr t:
                 var args = t.Args.Select(a => Eval(a, scope)).ToList();
-                return Tests.Apply(this, t.Name, Eval(t.Value, scope), args) != t.Negated;
+                return Tests.Apply(t.Name, Eval(t.Value, scope), args) != t.Negated;
             case UnaryExpr u:
                 return EvalUnary(u, scope);
             case BinaryExpr b:
@@ -276,7 +276,7 @@ internal sealed class Renderer
             case CondExpr c:
                 return Py.Truthy(Eval(c.Condition, scope)) ? Eval(c.Then, scope) : c.Else == null ? Undefined.Instance : Eval(c.Else, scope);
             default:
-                throw new TemplateError($"unsupported expression {expr.GetType().Name}");
+                throw new RenderError($"unsupported expression {expr.GetType().Name}");
         }
     }
 
@@ -297,8 +297,8 @@ internal sealed class Renderer
         {
             Macro m => CallMacro(m, args, caller),
             BuiltinFunction f => f.Invoke(args),
-            Undefined => throw new TemplateError($"{Describe(c.Callee)} is undefined and cannot be called"),
-            _ => throw new TemplateError($"'{Py.TypeName(callee)}' object is not callable"),
+            Undefined => throw new RenderError($"{Describe(c.Callee)} is undefined and cannot be called"),
+            _ => throw new RenderError($"'{Py.TypeName(callee)}' object is not callable"),
         };
     }
 
@@ -360,9 +360,9 @@ internal sealed class Renderer
                 long l => (object)(-l),
                 double d => -d,
                 bool b => b ? -1L : 0L,
-                _ => throw new TemplateError($"bad operand type for unary -: '{Py.TypeName(v)}'"),
+                _ => throw new RenderError($"bad operand type for unary -: '{Py.TypeName(v)}'"),
             },
-            _ => Py.IsNumber(v) ? v is bool b2 ? (b2 ? 1L : 0L) : v : throw new TemplateError($"bad operand type for unary +: '{Py.TypeName(v)}'"),
+            _ => Py.IsNumber(v) ? v is bool b2 ? (b2 ? 1L : 0L) : v : throw new RenderError($"bad operand type for unary +: '{Py.TypeName(v)}'"),
         };
     }
 
@@ -406,7 +406,7 @@ internal sealed class Renderer
         return true;
     }
 
-    private TemplateException Locate(TemplateError e, Pos pos) => e switch
+    private TemplateException Locate(RenderError e, Pos pos) => e switch
     {
         RaisedError => new TemplateRaisedException(e.Message, _name, pos.Line, pos.Column),
         LimitError => new TemplateLimitException(e.Message, _name, pos.Line, pos.Column),

@@ -31,7 +31,7 @@ internal static class StringMethods
 
     private static BuiltinFunction Fn(string name, Func<CallArgs, object?> f) => new("str." + name, f);
 
-    private static string Text(object? v) => v as string ?? throw new TemplateError($"expected a string argument, got {Py.TypeName(v)}");
+    private static string Text(object? v) => v as string ?? throw new RenderError($"expected a string argument, got {Py.TypeName(v)}");
 
     /// <summary>Python's str.isspace set (wider than .NET's: includes \x1c-\x1f).</summary>
     public static bool IsSpace(char c) => char.IsWhiteSpace(c) || c is >= '\x1c' and <= '\x1f';
@@ -42,7 +42,7 @@ internal static class StringMethods
         {
             null or Undefined => IsSpace,
             string set => set.Contains,
-            _ => throw new TemplateError($"strip arg must be None or str, not {Py.TypeName(chars)}"),
+            _ => throw new RenderError($"strip arg must be None or str, not {Py.TypeName(chars)}"),
         };
         int start = 0, end = s.Length;
         while (left && start < end && strip(s[start]))
@@ -79,7 +79,7 @@ internal static class StringMethods
         }
         var separator = Text(sep);
         if (separator.Length == 0)
-            throw new TemplateError("empty separator");
+            throw new RenderError("empty separator");
         var from = 0;
         while (max < 0 || parts.Count < max)
         {
@@ -97,7 +97,7 @@ internal static class StringMethods
     {
         var max = maxsplit is long m ? m : -1;
         if (max < 0 || sep is null or Undefined)
-            return max < 0 ? Split(s, sep, -1L) : throw new TemplateError("rsplit with maxsplit needs a separator");
+            return max < 0 ? Split(s, sep, -1L) : throw new RenderError("rsplit with maxsplit needs a separator");
         var separator = Text(sep);
         var parts = new List<object?>();
         var end = s.Length;
@@ -117,7 +117,7 @@ internal static class StringMethods
     {
         string p => test(p),
         PyList { IsTuple: true } options => options.Any(o => test(Text(o))),
-        _ => throw new TemplateError($"startswith/endswith first arg must be str or a tuple of str, not {Py.TypeName(arg)}"),
+        _ => throw new RenderError($"startswith/endswith first arg must be str or a tuple of str, not {Py.TypeName(arg)}"),
     };
 
     public static string Replace(string s, string old, string replacement, object? count)

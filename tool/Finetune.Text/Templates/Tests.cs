@@ -3,9 +3,9 @@ namespace Finetune.Text.Templates;
 /// <summary>Jinja tests: <c>x is defined</c>, <c>x is none</c>, <c>x is divisibleby(3)</c>...</summary>
 internal static class Tests
 {
-    public static bool Apply(Renderer r, string name, object? v, IReadOnlyList<object?> args)
+    public static bool Apply(string name, object? v, IReadOnlyList<object?> args)
     {
-        object? Arg(int i) => i < args.Count ? args[i] : throw new TemplateError($"test '{name}' needs an argument");
+        object? Arg(int i) => i < args.Count ? args[i] : throw new RenderError($"test '{name}' needs an argument");
         return name switch
         {
             "defined" => v is not Undefined,
@@ -37,7 +37,7 @@ internal static class Tests
             "upper" => v is string u && u == u.ToUpperInvariant(),
             "filter" => v is string f && Filters.Exists(f),
             "test" => v is string t && Exists(t),
-            _ => throw new TemplateError($"unknown test '{name}'"),
+            _ => throw new RenderError($"unknown test '{name}'"),
         };
     }
 

@@ -29,7 +29,6 @@ internal sealed record Token(TokenKind Kind, string Value, int Line, int Column)
         TokenKind.Eof => "end of template",
         TokenKind.Text => "template text",
         TokenKind.String => "string literal",
-        TokenKind.Name => $"'{Value}'",
         _ => $"'{Value}'",
     };
 }

@@ -92,7 +92,7 @@ internal sealed class LoopInfo(IReadOnlyList<object?> items)
         "previtem" => Index0 > 0 ? items[Index0 - 1] : Undefined.Instance,
         "nextitem" => Index0 + 1 < items.Count ? items[Index0 + 1] : Undefined.Instance,
         "cycle" => new BuiltinFunction("loop.cycle", args =>
-            args.Positional.Count == 0 ? throw new TemplateError("loop.cycle() needs at least one value") : args.Positional[Index0 % args.Positional.Count]),
+            args.Positional.Count == 0 ? throw new RenderError("loop.cycle() needs at least one value") : args.Positional[Index0 % args.Positional.Count]),
         _ => Undefined.Instance,
     };
 }
@@ -135,10 +135,10 @@ internal sealed record CallArgs(IReadOnlyList<object?> Positional, IReadOnlyList
 }
 
 /// <summary>A render-time error without a location; the renderer adds the location of the node that raised it.</summary>
-internal class TemplateError(string message) : Exception(message);
+internal class RenderError(string message) : Exception(message);
 
 /// <summary>raise_exception(msg) from the template.</summary>
-internal sealed class RaisedError(string message) : TemplateError(message);
+internal sealed class RaisedError(string message) : RenderError(message);
 
 /// <summary>A sandbox limit hit.</summary>
-internal sealed class LimitError(string message) : TemplateError(message);
+internal sealed class LimitError(string message) : RenderError(message);
