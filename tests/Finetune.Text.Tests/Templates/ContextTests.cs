@@ -59,4 +59,11 @@ public sealed class ContextTests
         Assert.Equal("mine", Jinja.Render("{{ range }}", """{"range": "mine"}"""));
         Assert.Equal("||", Jinja.Render("{{ 'abc'.Length }}|{{ messages.Count }}|{{ 'x'.__class__ }}", """{"messages": []}"""));
     }
+
+    [Fact]
+    public void Json_objects_built_in_code_convert_like_parsed_ones()
+    {
+        var json = new JsonObject { ["n"] = 5, ["f"] = 2.0, ["s"] = "x", ["b"] = false, ["list"] = new JsonArray(1, "a") };
+        Assert.Equal("6|2.0|x|False|[1, 'a']", ChatTemplate.Parse("{{ n + 1 }}|{{ f }}|{{ s }}|{{ b }}|{{ list }}").Render(TemplateContext.FromJson(json)).Text);
+    }
 }

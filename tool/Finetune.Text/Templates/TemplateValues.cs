@@ -16,9 +16,25 @@ internal static class TemplateValues
         null => null,
         JsonObject o => FromJsonObject(o),
         JsonArray a => new PyList(a.Select(FromJson)),
-        JsonValue v => FromJsonElement(v.GetValue<JsonElement>()),
+        JsonValue v => FromJsonValue(v),
         _ => throw new ArgumentException($"unsupported JSON node {node.GetType().Name}"),
     };
+
+    /// <summary>A parsed value wraps a JsonElement; one built in code (JsonValue.Create(5)) wraps the .NET value.</summary>
+    private static object? FromJsonValue(JsonValue v)
+    {
+        if (v.TryGetValue<JsonElement>(out var element))
+            return FromJsonElement(element);
+        if (v.TryGetValue<string>(out var s))
+            return s;
+        if (v.TryGetValue<bool>(out var b))
+            return b;
+        if (v.TryGetValue<long>(out var l))
+            return l;
+        if (v.TryGetValue<double>(out var d))
+            return d;
+        return FromJsonElement(JsonSerializer.SerializeToElement(v));
+    }
 
     private static PyDict FromJsonObject(JsonObject o)
     {
