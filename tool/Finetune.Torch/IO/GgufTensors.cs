@@ -65,6 +65,8 @@ public sealed partial class GgufTensors : ITensorSource
 
     public long[] ShapeOf(string name) => Get(name).shape;
 
+    public ScalarType? DTypeOf(string name) => Get(name).dtype;
+
     public Tensor Read(string name) => Get(name).clone();
 
     public void CopyTo(string name, Tensor destination)

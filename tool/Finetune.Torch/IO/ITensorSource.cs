@@ -15,6 +15,9 @@ public interface ITensorSource : IDisposable
 
     long[] ShapeOf(string name);
 
+    /// <summary>The stored element type; null when it is one we do not read.</summary>
+    ScalarType? DTypeOf(string name);
+
     /// <summary>Reads a tensor as stored (a new CPU tensor in the stored dtype).</summary>
     Tensor Read(string name);
 

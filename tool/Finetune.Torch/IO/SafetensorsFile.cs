@@ -51,6 +51,8 @@ public sealed class SafetensorsFile : ITensorSource
 
     public long[] ShapeOf(string name) => Entry(name).Shape.ToArray();
 
+    public ScalarType? DTypeOf(string name) => SafetensorsDType.ToTorch(Entry(name).DType);
+
     public SafetensorsEntry Entry(string name) => _entries.TryGetValue(name, out var e)
         ? e
         : throw new CheckpointException(Path, $"no tensor '{name}'");

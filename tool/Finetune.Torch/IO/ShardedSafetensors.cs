@@ -60,6 +60,8 @@ public sealed class ShardedSafetensors : ITensorSource
 
     public long[] ShapeOf(string name) => Shard(name).ShapeOf(name);
 
+    public ScalarType? DTypeOf(string name) => Shard(name).DTypeOf(name);
+
     public Tensor Read(string name) => Shard(name).Read(name);
 
     public void CopyTo(string name, Tensor destination) => Shard(name).CopyTo(name, destination);
