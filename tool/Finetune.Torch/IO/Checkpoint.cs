@@ -28,17 +28,23 @@ public static class Checkpoint
         if (File.Exists(single)) return SafetensorsFile.Open(single);
         var index = Path.Combine(path, ShardedSafetensors.IndexFileName);
         if (File.Exists(index)) return ShardedSafetensors.Open(index);
-        var pickle = PickleNames.Select(n => Path.Combine(path, n)).FirstOrDefault(File.Exists);
+        var pickle = PickleNames.Select(n => Path.Combine(path, n)).FirstOrDefault(File.Exists)
+            ?? Directory.EnumerateFiles(path).Order(StringComparer.Ordinal).FirstOrDefault(IsPickleName);
         if (pickle != null) RefuseIfPickle(pickle);
         throw new CheckpointException(path, $"no {SingleFileName} or {ShardedSafetensors.IndexFileName} in this folder");
+    }
+
+    private static bool IsPickleName(string path)
+    {
+        string name = Path.GetFileName(path);
+        return PickleNames.Contains(name, StringComparer.OrdinalIgnoreCase)
+            || PickleExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Throws for a PyTorch pickle checkpoint, saying why and what to do instead.</summary>
     public static void RefuseIfPickle(string path)
     {
-        string name = Path.GetFileName(path);
-        if (PickleNames.Contains(name, StringComparer.OrdinalIgnoreCase)
-            || PickleExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+        if (IsPickleName(path))
             throw new CheckpointException(path,
                 "PyTorch pickle checkpoints are not loaded because unpickling can execute arbitrary code; convert it to safetensors first "
                 + "(e.g. in Python: model.save_pretrained(dir, safe_serialization=True))");
