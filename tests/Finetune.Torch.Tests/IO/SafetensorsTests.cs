@@ -129,6 +129,23 @@ public sealed class SafetensorsTests
         Assert.Contains("tensor 'a' is mapped to this shard", e.Message);
     }
 
+    [Fact]
+    public void Sharded_writer_splits_by_size_and_the_reader_reassembles()
+    {
+        var folder = TestPaths.NewTempDir();
+        using var a = arange(0, 4, ScalarType.Float32);     // 16 bytes
+        using var b = arange(4, 8, ScalarType.Float32);     // 16 bytes
+        using var c = arange(8, 20, ScalarType.Float32);    // 48 bytes: over the limit, alone
+        var files = SafetensorsWriter.WriteSharded(folder, [new("c", c), new("a", a), new("b", b)], maxShardBytes: 32);
+        Assert.Equal(["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "model.safetensors.index.json"], files.Select(Path.GetFileName));
+        var index = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(files[2]))!;
+        Assert.Equal(80, index["metadata"]!["total_size"]!.GetValue<long>());
+        Assert.Equal("model-00002-of-00002.safetensors", index["weight_map"]!["c"]!.GetValue<string>());
+        using var source = Checkpoint.Open(folder);
+        using var readC = source.Read("c");
+        Assert.Equal(c.data<float>().ToArray(), readC.data<float>().ToArray());
+    }
+
     [Theory]
     [InlineData("pytorch_model.bin")]
     [InlineData("model.pt")]

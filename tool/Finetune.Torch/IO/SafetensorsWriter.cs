@@ -43,6 +43,50 @@ public static class SafetensorsWriter
         File.Move(temp, path, overwrite: true);
     }
 
+    /// <summary>
+    /// Writes <c>model-0000i-of-0000n.safetensors</c> shards of at most <paramref name="maxShardBytes"/> each
+    /// (a larger tensor gets its own shard) and <c>model.safetensors.index.json</c>, as <c>save_pretrained</c> does;
+    /// a checkpoint that fits in one shard is written as a single <c>model.safetensors</c>. Returns the files written.
+    /// </summary>
+    public static IReadOnlyList<string> WriteSharded(string folder, IEnumerable<KeyValuePair<string, Tensor>> tensors, long maxShardBytes)
+    {
+        var shards = new List<List<KeyValuePair<string, Tensor>>> { new() };
+        long used = 0, total = 0;
+        foreach (var kv in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            long bytes = kv.Value.numel() * kv.Value.ElementSize;
+            if (used > 0 && used + bytes > maxShardBytes)
+            {
+                shards.Add([]);
+                used = 0;
+            }
+            shards[^1].Add(kv);
+            used += bytes;
+            total += bytes;
+        }
+        Directory.CreateDirectory(folder);
+        if (shards.Count == 1)
+        {
+            var single = Path.Combine(folder, Checkpoint.SingleFileName);
+            Write(single, shards[0]);
+            return [single];
+        }
+        var written = new List<string>();
+        var weightMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < shards.Count; i++)
+        {
+            string name = $"model-{i + 1:D5}-of-{shards.Count:D5}.safetensors";
+            Write(Path.Combine(folder, name), shards[i]);
+            foreach (var kv in shards[i]) weightMap[kv.Key] = name;
+            written.Add(Path.Combine(folder, name));
+        }
+        var index = new { metadata = new { total_size = total }, weight_map = weightMap };
+        var indexPath = Path.Combine(folder, ShardedSafetensors.IndexFileName);
+        File.WriteAllText(indexPath, JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        written.Add(indexPath);
+        return written;
+    }
+
     private static byte[] Header(IEnumerable<(string Name, string DType, long[] Shape, long Bytes)> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         using var buffer = new MemoryStream();
