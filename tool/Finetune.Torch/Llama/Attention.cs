@@ -20,16 +20,16 @@ public sealed class Attention : nn.Module
     public Linear v_proj;
     public Linear o_proj;
 
-    public Attention(LlamaConfig config, int layer, ScalarType dtype, Device? device) : base(nameof(Attention))
+    public Attention(LlamaConfig config, int layer, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(Attention))
     {
         _layer = layer;
         _heads = config.NumAttentionHeads;
         _kvHeads = config.KeyValueHeads;
         _headDim = config.HeadDim;
-        q_proj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: false, device: device, dtype: dtype);
-        k_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: false, device: device, dtype: dtype);
-        v_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: false, device: device, dtype: dtype);
-        o_proj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: false, device: device, dtype: dtype);
+        q_proj = Layers.Linear(config.HiddenSize, _heads * _headDim, dtype, device, initialize);
+        k_proj = Layers.Linear(config.HiddenSize, _kvHeads * _headDim, dtype, device, initialize);
+        v_proj = Layers.Linear(config.HiddenSize, _kvHeads * _headDim, dtype, device, initialize);
+        o_proj = Layers.Linear(_heads * _headDim, config.HiddenSize, dtype, device, initialize);
         RegisterComponents();
     }
 

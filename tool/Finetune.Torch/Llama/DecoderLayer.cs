@@ -11,10 +11,10 @@ public sealed class DecoderLayer : nn.Module
     public RmsNorm input_layernorm;
     public RmsNorm post_attention_layernorm;
 
-    public DecoderLayer(LlamaConfig config, int layer, ScalarType dtype, Device? device) : base(nameof(DecoderLayer))
+    public DecoderLayer(LlamaConfig config, int layer, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(DecoderLayer))
     {
-        self_attn = new Attention(config, layer, dtype, device);
-        mlp = new Mlp(config, dtype, device);
+        self_attn = new Attention(config, layer, dtype, device, initialize);
+        mlp = new Mlp(config, dtype, device, initialize);
         input_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
         post_attention_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
         RegisterComponents();

@@ -15,15 +15,16 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     public LlamaModel model;
     public Linear? lm_head;
 
-    public LlamaForCausalLM(LlamaConfig config, ScalarType dtype = ScalarType.Float32, Device? device = null) : base(nameof(LlamaForCausalLM))
+    /// <param name="initialize">false leaves the weights uninitialised (fast), for a model about to be loaded</param>
+    public LlamaForCausalLM(LlamaConfig config, ScalarType dtype = ScalarType.Float32, Device? device = null, bool initialize = true) : base(nameof(LlamaForCausalLM))
     {
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
             throw new ArgumentException($"model dtype must be float32 or bfloat16, not {dtype}", nameof(dtype));
         Config = config;
         DType = dtype;
-        model = new LlamaModel(config, dtype, device);
+        model = new LlamaModel(config, dtype, device, initialize);
         if (!config.TieWordEmbeddings)
-            lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false, device: device, dtype: dtype);
+            lm_head = Layers.Linear(config.HiddenSize, config.VocabSize, dtype, device, initialize);
         RegisterComponents();
     }
 
@@ -62,7 +63,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         dtype ??= source.Contains("model.embed_tokens.weight") && source.DTypeOf("model.embed_tokens.weight") == ScalarType.BFloat16
             ? ScalarType.BFloat16
             : ScalarType.Float32;
-        var result = new LlamaForCausalLM(config, dtype.Value, device);
+        var result = new LlamaForCausalLM(config, dtype.Value, device, initialize: false);
         try
         {
             result.LoadWeights(source);

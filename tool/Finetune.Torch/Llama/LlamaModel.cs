@@ -13,11 +13,11 @@ public sealed class LlamaModel : nn.Module
     public ModuleList<DecoderLayer> layers;
     public RmsNorm norm;
 
-    public LlamaModel(LlamaConfig config, ScalarType dtype, Device? device) : base(nameof(LlamaModel))
+    public LlamaModel(LlamaConfig config, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(LlamaModel))
     {
         _rope = new Rope(config);
-        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, device: device, dtype: dtype);
-        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new DecoderLayer(config, i, dtype, device)).ToArray());
+        embed_tokens = Layers.Embedding(config.VocabSize, config.HiddenSize, dtype, device, initialize);
+        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new DecoderLayer(config, i, dtype, device, initialize)).ToArray());
         norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
         RegisterComponents();
     }

@@ -11,11 +11,11 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     public Linear up_proj;
     public Linear down_proj;
 
-    public Mlp(LlamaConfig config, ScalarType dtype, Device? device) : base(nameof(Mlp))
+    public Mlp(LlamaConfig config, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(Mlp))
     {
-        gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false, device: device, dtype: dtype);
-        up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false, device: device, dtype: dtype);
-        down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: false, device: device, dtype: dtype);
+        gate_proj = Layers.Linear(config.HiddenSize, config.IntermediateSize, dtype, device, initialize);
+        up_proj = Layers.Linear(config.HiddenSize, config.IntermediateSize, dtype, device, initialize);
+        down_proj = Layers.Linear(config.IntermediateSize, config.HiddenSize, dtype, device, initialize);
         RegisterComponents();
     }
 
