@@ -55,6 +55,33 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void Missing_or_broken_gguf_files_are_named()
+    {
+        var dir = TestPaths.NewTempDir();
+        var missing = Path.Combine(dir, "none.gguf");
+        Assert.Equal($"{missing}: file not found", Assert.Throws<TokenizerException>(() => HfTokenizer.Load(missing)).Message);
+        var broken = Path.Combine(dir, "broken.gguf");
+        File.WriteAllText(broken, "not a gguf");
+        Assert.Equal($"{broken}: not a GGUF file (bad magic)", Assert.Throws<TokenizerException>(() => HfTokenizer.Load(broken)).Message);
+    }
+
+    [Fact]
+    public void Saving_a_gguf_vocab_is_refused_clearly()
+    {
+        var stories = TestPaths.Reference("models", "stories260K.gguf");
+        var e = Assert.Throws<TokenizerException>(() => HfTokenizer.Load(stories).Save(TestPaths.NewTempDir()));
+        Assert.Equal($"{stories}: only tokenizers loaded from tokenizer.json can be saved", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_pad_token_is_named()
+    {
+        var stories = TestPaths.Reference("models", "stories260K.gguf");
+        var e = Assert.Throws<TokenizerException>(() => HfTokenizer.Load(stories).WithPadToken("<pad>"));
+        Assert.Equal($"pad token \"<pad>\" is not a token of {stories}", e.Message);
+    }
+
+    [Fact]
     public void A_tiny_hand_made_bpe_merges_by_rank()
     {
         // Hand-worked: "abc" → a b c → merge 0 ("b c") → a bc → merge 1 ("a bc") → abc; "cab" has no merges after a b → c ab.

@@ -53,6 +53,8 @@ public sealed class HfTokenizer
 
     public static HfTokenizer FromGguf(string ggufPath)
     {
+        if (!File.Exists(ggufPath))
+            throw new TokenizerException($"{ggufPath}: file not found");
         GgufFile gguf;
         try
         {
@@ -79,7 +81,6 @@ public sealed class HfTokenizer
     public int? PadId => PadToken is null ? null : TokenToId(PadToken);
     /// <summary>Where this tokenizer was loaded from (for messages).</summary>
     public string Source => _parts.Source;
-    internal TokenizerParts Parts => _parts;
 
     public int? TokenToId(string token) =>
         _addedByContent.TryGetValue(token, out var added) ? added.Id : _parts.Model.TokenToId(token);
