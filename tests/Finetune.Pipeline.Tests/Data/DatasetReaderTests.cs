@@ -39,6 +39,21 @@ public sealed class DatasetReaderTests
         Assert.Equal([$"{first}: line 1", $"{second}: line 2"], rows.Select(r => r.ToString()));
     }
 
+    [Fact]
+    public void A_hugging_face_cache_snapshot_of_symlinks_to_blobs_is_read()
+    {
+        var repo = TestPaths.NewTempDir("hub");
+        var blob = DataFiles.Write(repo, "blobs/9f2c1e", "{\"q\": \"from blob\"}\n");
+        var snapshot = Path.Combine(repo, "snapshots", "abc123");
+        Directory.CreateDirectory(Path.Combine(snapshot, "data"));
+        File.CreateSymbolicLink(Path.Combine(snapshot, "data", "train.jsonl"), Path.Combine("..", "..", "..", "blobs", "9f2c1e"));
+
+        var row = Assert.Single(DatasetReader.Open(snapshot));
+
+        Assert.Equal("from blob", row.Values["q"]!.GetValue<string>());
+        Assert.True(File.Exists(blob));
+    }
+
     [Theory]
     [InlineData("x.jsonl", DataFormat.JsonLines)]
     [InlineData("x.NDJSON", DataFormat.JsonLines)]

@@ -52,8 +52,7 @@ public sealed class JsonLinesReaderTests
 
         var e = Assert.Throws<DataException>(() => JsonLinesReader.Read(path).ToList());
 
-        Assert.StartsWith($"{path}: line 3: invalid JSON", e.Message);
-        Assert.DoesNotContain('\n', e.Message);
+        Assert.Equal($"{path}: line 3: invalid JSON at byte 9: The JSON object contains a trailing comma at the end which is not supported in this mode. Change the reader options.", e.Message);
         Assert.Equal(path, e.File);
         Assert.Equal("line 3", e.Location);
     }

@@ -25,7 +25,31 @@ public sealed class ParquetRowReaderTests
         public List<string>? Tags { get; set; }
     }
 
-    private static async Task<string> WriteAsync(IEnumerable<Example> rows, int rowGroupSize)
+    public sealed class Message
+    {
+        [JsonPropertyName("role")]
+        public string? Role { get; set; }
+
+        [JsonPropertyName("content")]
+        public string? Content { get; set; }
+    }
+
+    public sealed class Chat
+    {
+        [JsonPropertyName("id")]
+        public long Id { get; set; }
+
+        [JsonPropertyName("meta")]
+        public Message? Meta { get; set; }
+
+        [JsonPropertyName("messages")]
+        public List<Message>? Messages { get; set; }
+
+        [JsonPropertyName("counts")]
+        public Dictionary<string, int>? Counts { get; set; }
+    }
+
+    private static async Task<string> WriteAsync<T>(IEnumerable<T> rows, int rowGroupSize)
     {
         var path = Path.Combine(Finetune.Testing.TestPaths.NewTempDir("parquet"), "train.parquet");
         await ParquetSerializer.SerializeAsync(rows, path, new ParquetOptions { RowGroupSize = rowGroupSize });
@@ -35,7 +59,7 @@ public sealed class ParquetRowReaderTests
     [Fact]
     public async Task Reads_back_rows_written_with_parquet_net_across_row_groups()
     {
-        var path = await WriteAsync(
+        var path = await WriteAsync<Example>(
         [
             new() { Instruction = "Lily has 3 apples.", Answer = 3, Score = 0.5, Ok = true, Tags = ["a", "b"] },
             new() { Instruction = "東京 🍎 café", Answer = null, Score = -2, Ok = false, Tags = [] },
@@ -65,5 +89,44 @@ public sealed class ParquetRowReaderTests
         var e = Assert.Throws<DataException>(() => ParquetRowReader.Read(path).ToList());
 
         Assert.StartsWith($"{path}: cannot read Parquet:", e.Message);
+    }
+
+    [Fact]
+    public async Task Structs_lists_and_maps_become_json_objects_and_arrays()
+    {
+        var path = await WriteAsync(
+        [
+            new Chat
+            {
+                Id = 7,
+                Meta = new() { Role = "system", Content = "be brief" },
+                Messages = [new() { Role = "user", Content = "hi ü" }, new() { Role = "assistant", Content = "hello" }],
+                Counts = new() { ["a"] = 1, ["b"] = 2 },
+            },
+        ], rowGroupSize: 10);
+
+        var row = Assert.Single(ParquetRowReader.Read(path));
+
+        Assert.Equal(
+            """{"id":7,"meta":{"role":"system","content":"be brief"},"messages":[{"role":"user","content":"hi ü"},{"role":"assistant","content":"hello"}],"counts":{"a":1,"b":2}}""",
+            row.Values.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    }
+
+    [Fact]
+    public async Task A_snapshot_folder_of_parquet_shards_is_read_shard_by_shard()
+    {
+        var dir = Finetune.Testing.TestPaths.NewTempDir("snapshot");
+        Directory.CreateDirectory(Path.Combine(dir, "data"));
+        foreach (var shard in new[] { 1, 0 })
+        {
+            var file = await WriteAsync(Enumerable.Range(0, 5).Select(i => new Example { Instruction = $"s{shard}r{i}", Answer = i }), rowGroupSize: 2);
+            File.Move(file, Path.Combine(dir, "data", $"train-0000{shard}-of-00002.parquet"));
+        }
+
+        var rows = DatasetReader.Open(dir).ToList();
+
+        Assert.Equal(["s0r0", "s0r1", "s0r2", "s0r3", "s0r4", "s1r0", "s1r1", "s1r2", "s1r3", "s1r4"],
+            rows.Select(r => r.Values["instruction"]!.GetValue<string>()));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 1L, 2L, 3L, 4L, 5L], rows.Select(r => r.Row));
     }
 }

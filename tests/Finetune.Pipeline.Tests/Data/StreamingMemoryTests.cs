@@ -44,6 +44,34 @@ public sealed class StreamingMemoryTests
         }
     }
 
+    [Fact]
+    public async Task Reading_a_large_parquet_file_holds_one_row_group_at_a_time()
+    {
+        var path = Path.Combine(TestPaths.NewTempDir("big"), "big.parquet");
+        try
+        {
+            var filler = string.Concat(Enumerable.Repeat("Lily and Tom play ball in the park. ", 16));
+            var rows = Enumerable.Range(0, 40_000).Select(i => new ParquetRowReaderTests.Example { Instruction = $"{i} {filler}", Answer = i });
+            await Parquet.Serialization.ParquetSerializer.SerializeAsync(rows, path, new Parquet.ParquetOptions { RowGroupSize = 1000 });
+
+            var baseline = GC.GetTotalMemory(forceFullCollection: true);
+            long peak = 0, count = 0;
+            foreach (var row in DatasetReader.Open(path))
+            {
+                Assert.Equal(count, row.Values["answer"]!.GetValue<long>());
+                if (++count % 10_000 == 0)
+                    peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true) - baseline);
+            }
+
+            Assert.Equal(40_000, count);
+            Assert.True(peak < AllowedGrowth, $"managed heap grew by {peak / (1 << 20)} MiB while streaming");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>Rows of about 650 bytes, in the file's format.</summary>
     private static void Write(string path, int rows)
     {

@@ -39,7 +39,7 @@ public static class JsonArrayReader
             }
             catch (JsonException ex)
             {
-                throw new DataException(path, ErrorLocation(ex), $"invalid JSON: {ex.Message}", ex);
+                throw new DataException(path, ErrorLocation(ex), TextFiles.InvalidJson(ex), ex);
             }
             if (e.Current is not JsonObject values)
                 throw new DataException(path, $"element {row}", $"expected a JSON object, got {TextFiles.Describe(e.Current)}");

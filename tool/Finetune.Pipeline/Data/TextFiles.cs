@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Finetune.Pipeline.Data;
 
@@ -34,11 +35,23 @@ internal static class TextFiles
         }
         catch (JsonException e)
         {
-            throw new DataException(file, location, $"invalid JSON: {e.Message}", e);
+            throw new DataException(file, location, InvalidJson(e), e);
         }
         return node as JsonObject ?? throw new DataException(file, location, $"expected a JSON object, got {Describe(node)}");
     }
 
+    /// <summary>
+    /// <c>invalid JSON at byte 9: '}' is an invalid start of a property name. ...</c>: the parser's reason without
+    /// its "Path: $ | LineNumber: 0 | BytePositionInLine: 8." tail, the position 1-based within its line.
+    /// </summary>
+    public static string InvalidJson(JsonException e)
+    {
+        var reason = Regex.Replace(e.Message, @"\s*(Path: .*)?\|?\s*LineNumber: .*$", "").Trim();
+        var at = e.BytePositionInLine is { } b ? $" at byte {b + 1}" : "";
+        return $"invalid JSON{at}: {reason}";
+    }
+
+    /// <summary>How a JSON value is named in messages: "an array", "a string", "null"...</summary>
     public static string Describe(JsonNode? node) => node switch
     {
         null => "null",
