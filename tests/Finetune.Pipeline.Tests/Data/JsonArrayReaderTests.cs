@@ -67,4 +67,15 @@ public sealed class JsonArrayReaderTests
 
         Assert.Equal($"{path}: expected a JSON array of objects (or JSON lines), found '\"'", e.Message);
     }
+
+    [Fact]
+    public void A_single_pretty_printed_object_says_what_a_json_file_must_hold()
+    {
+        var path = DataFiles.Write("obj.json", "{\n  \"data\": [{\"a\": 1}]\n}\n");
+
+        var e = Assert.Throws<DataException>(() => JsonArrayReader.Read(path).ToList());
+
+        Assert.StartsWith($"{path}: line 1: invalid JSON at byte 2: ", e.Message);
+        Assert.EndsWith(" (a .json file must hold an array of objects, or one object per line)", e.Message);
+    }
 }

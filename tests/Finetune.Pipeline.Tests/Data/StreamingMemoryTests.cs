@@ -4,11 +4,8 @@ using Finetune.Testing;
 
 namespace Finetune.Pipeline.Tests.Data;
 
-/// <summary>Runs alone: it measures the whole process's managed heap.</summary>
-[CollectionDefinition(nameof(StreamingMemoryTests), DisableParallelization = true)]
-public sealed class StreamingMemoryCollection;
-
-[Collection(nameof(StreamingMemoryTests))]
+/// <summary>Runs alone (<see cref="StreamingMemoryCollection"/>): it measures the whole process's managed heap.</summary>
+[Collection(nameof(StreamingMemoryCollection))]
 public sealed class StreamingMemoryTests
 {
     private const long AllowedGrowth = 8 << 20;

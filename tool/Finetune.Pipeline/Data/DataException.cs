@@ -11,6 +11,7 @@ public sealed class DataException : Exception
     {
         File = file;
         Location = location;
+        Problem = problem;
     }
 
     /// <summary>The file at fault, or null when the problem is with the dataset as a whole.</summary>
@@ -18,6 +19,9 @@ public sealed class DataException : Exception
 
     /// <summary>Where in the file (<c>line 12</c>, <c>record 3 (line 5)</c>, <c>row 7</c>), or null.</summary>
     public string? Location { get; }
+
+    /// <summary>What is wrong, without file and location.</summary>
+    public string Problem { get; }
 
     private static string Compose(string? file, string? location, string problem)
     {

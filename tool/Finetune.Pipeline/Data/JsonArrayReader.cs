@@ -18,7 +18,7 @@ public static class JsonArrayReader
             case null:
                 yield break;
             case (byte)'{':
-                foreach (var row in JsonLinesReader.Read(path))
+                foreach (var row in ReadAsJsonLines(path))
                     yield return row;
                 yield break;
             case (byte)'[':
@@ -44,6 +44,25 @@ public static class JsonArrayReader
             if (e.Current is not JsonObject values)
                 throw new DataException(path, $"element {row}", $"expected a JSON object, got {TextFiles.Describe(e.Current)}");
             yield return new DataRow(path, row, null, DataFormat.Json, values);
+        }
+    }
+
+    /// <summary>JSON lines in a .json file; a first line that does not parse is most likely one pretty-printed object, so say what is expected.</summary>
+    private static IEnumerable<DataRow> ReadAsJsonLines(string path)
+    {
+        using var rows = JsonLinesReader.Read(path).GetEnumerator();
+        for (var first = true; ; first = false)
+        {
+            try
+            {
+                if (!rows.MoveNext())
+                    yield break;
+            }
+            catch (DataException e) when (first)
+            {
+                throw new DataException(path, e.Location, $"{e.Problem} (a .json file must hold an array of objects, or one object per line)", e);
+            }
+            yield return rows.Current;
         }
     }
 
