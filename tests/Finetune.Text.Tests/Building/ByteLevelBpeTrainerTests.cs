@@ -99,6 +99,16 @@ public sealed class ByteLevelBpeTrainerTests
         Assert.Equal(first.Merges, second.Merges);
     }
 
+    [Fact]
+    public void Tiktoken_merging_agrees_on_unseen_text_with_a_larger_vocabulary()
+    {
+        var model = ByteLevelBpeTrainer.Train(TrainingTexts.ManyRows(2000), vocabSize: 1500, minPairFrequency: 1);
+        var encoder = ReferenceBpeEncoder.From(model);
+        var tiktoken = Tiktoken(model);
+        var texts = Llama3Reference.EncodeSamples().Select(s => s.Text).Concat(TrainingTexts.ManyRows(50)).Where(t => !t.Contains("<|")).ToList();
+        Assert.All(texts, text => Assert.Equal(encoder.Encode(text), tiktoken.EncodeToIds(text)));
+    }
+
     private static TiktokenTokenizer Tiktoken(ByteLevelBpeModel model)
     {
         var ranks = new StringBuilder();

@@ -123,6 +123,20 @@ public sealed class TokenizerFilesTests
             new Llama3TokenizerOptions { SpecialTokens = [.. Llama3SpecialTokens.Create(16), "aa"] }));
     }
 
+    [Fact]
+    public void Returns_the_ids_a_model_config_needs()
+    {
+        var model = ByteLevelBpeTrainer.Train(TrainingTexts.ManyRows(200), vocabSize: 500);
+        var written = TokenizerFiles.WriteLlama3Style(TestPaths.NewTempDir(), model, new Llama3TokenizerOptions());
+        // Llama 3 offsets from the first special id: bos +0, pad +4, eot +9 (README: 128000, 128004, 128009).
+        Assert.Equal(500, model.Vocab.Count);
+        Assert.Equal(516, written.VocabSize);
+        Assert.Equal(500, written.BosTokenId);
+        Assert.Equal(509, written.EosTokenId);
+        Assert.Equal(504, written.PadTokenId);
+        Assert.Equal(506, written.SpecialTokenIds["<|start_header_id|>"]);
+    }
+
     private static (ByteLevelBpeModel Model, string Folder) WriteTiny()
     {
         var model = ByteLevelBpeTrainer.Train(TrainingTexts.Paragraphs, vocabSize: 500);

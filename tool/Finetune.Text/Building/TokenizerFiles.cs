@@ -19,13 +19,16 @@ public static class TokenizerFiles
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Writes the three files into <paramref name="folder"/> (created if missing); special token ids follow the vocabulary.</summary>
-    public static void WriteLlama3Style(string folder, ByteLevelBpeModel model, Llama3TokenizerOptions options)
+    public static WrittenTokenizer WriteLlama3Style(string folder, ByteLevelBpeModel model, Llama3TokenizerOptions options)
     {
         Validate(model, options);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, TokenizerJson), HfJson.Format(TokenizerDocument(model, options), sortKeys: false), Utf8);
         File.WriteAllText(Path.Combine(folder, TokenizerConfigJson), HfJson.Format(ConfigDocument(model, options), sortKeys: true) + "\n", Utf8);
         File.WriteAllText(Path.Combine(folder, SpecialTokensMapJson), HfJson.Format(SpecialTokensMap(options), sortKeys: true) + "\n", Utf8);
+        var ids = options.SpecialTokens.Select((token, i) => (token, id: model.Vocab.Count + i)).ToDictionary(x => x.token, x => x.id, StringComparer.Ordinal);
+        return new WrittenTokenizer(model.Vocab.Count + options.SpecialTokens.Count, ids[options.BosToken], ids[options.EosToken],
+            options.PadToken is { } pad ? ids[pad] : null, ids);
     }
 
     private static JsonObject TokenizerDocument(ByteLevelBpeModel model, Llama3TokenizerOptions options) => new()
@@ -53,7 +56,7 @@ public static class TokenizerFiles
             ["type"] = "Sequence",
             ["processors"] = new JsonArray(
                 ByteLevel(addPrefixSpace: true, trimOffsets: false, useRegex: true),
-                BosTemplate(options.BosToken, model.Vocab.Count + IndexOf(options.SpecialTokens, options.BosToken))),
+                BosTemplate(options.BosToken, model.Vocab.Count + options.SpecialTokens.ToList().IndexOf(options.BosToken))),
         },
         ["decoder"] = ByteLevel(addPrefixSpace: true, trimOffsets: true, useRegex: true),
         ["model"] = new JsonObject
@@ -169,13 +172,5 @@ public static class TokenizerFiles
         foreach (var token in new[] { options.BosToken, options.EosToken, options.PadToken })
             if (token is not null && !specials.Contains(token))
                 throw new ArgumentException($"'{token}' is not one of the special tokens", nameof(options));
-    }
-
-    private static int IndexOf(IReadOnlyList<string> tokens, string token)
-    {
-        for (var i = 0; i < tokens.Count; i++)
-            if (tokens[i] == token)
-                return i;
-        return -1;
     }
 }
