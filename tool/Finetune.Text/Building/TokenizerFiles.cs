@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -114,7 +115,7 @@ public static class TokenizerFiles
         var config = new JsonObject
         {
             ["added_tokens_decoder"] = new JsonObject(options.SpecialTokens.Select((token, i) =>
-                KeyValuePair.Create((model.Vocab.Count + i).ToString(System.Globalization.CultureInfo.InvariantCulture), (JsonNode?)new JsonObject
+                KeyValuePair.Create((model.Vocab.Count + i).ToString(CultureInfo.InvariantCulture), (JsonNode?)new JsonObject
                 {
                     ["content"] = token,
                     ["lstrip"] = false,
