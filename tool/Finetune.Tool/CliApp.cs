@@ -62,6 +62,9 @@ public static class CliApp
             cache.AddCommand<CacheGcCommand>("gc").WithDescription("Remove leftovers of crashed runs and, given recipes, entries their locks do not reference.");
             cache.AddCommand<CacheVerifyCommand>("verify").WithDescription("Rehash every entry's files against its manifest.");
         });
+        config.AddCommand<InitModelCommand>("init-model")
+            .WithDescription("Write a small deterministic Hugging Face model folder (the embedded default's base model).")
+            .WithExample("init-model", "--preset", "tiny", "--seed", "1", "--out", "recipes/models/tiny-llama");
         config.AddCommand<SchemaCommand>("schema")
             .WithDescription("Print the recipe JSON schema (recipes/recipe.schema.json is this output).");
     }

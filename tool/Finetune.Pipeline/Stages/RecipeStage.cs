@@ -8,6 +8,19 @@ public abstract class RecipeStage(Recipe recipe) : IStage
 {
     protected Recipe Recipe { get; } = recipe;
 
+    /// <summary>How stage reports are written: indented, snake_case, non-ASCII kept readable.</summary>
+    protected static readonly System.Text.Json.JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    protected static readonly System.Text.Json.JsonSerializerOptions SnakeCase = new()
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public abstract string Name { get; }
 
     public abstract int Version { get; }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Finetune.Recipes;
+using Finetune.Text.Tokenizers;
 
 namespace Finetune.Pipeline.Stages;
 
@@ -16,5 +17,14 @@ public sealed class ResizeStage(Recipe recipe) : RecipeStage(recipe)
         new JsonObject { ["pad_to_multiple_of"] = Recipe.Tokens.PadToMultipleOf },
         ModelFiles.Config(ModelPath).Concat(ModelFiles.Weights(ModelPath)).DistinctBy(f => f.Label).ToDictionary(f => f.Label, f => f.Path));
 
-    public override void Run(StageRun run) => throw NotImplementedYet();
+    public const string ResultFile = "resize.json";
+
+    public override void Run(StageRun run)
+    {
+        var config = ModelConfigReader.Read(ModelPath);
+        var tokenizer = HfTokenizer.FromFolder(Path.Combine(run.UpstreamDir("tokenize"), TokenizeStage.TokenizerFolder));
+        var result = ResizePlan.Compute(config.VocabSize, tokenizer.VocabSize, Recipe.Tokens.PadToMultipleOf, config.TieWordEmbeddings, config.HiddenSize);
+        File.WriteAllText(Path.Combine(run.OutputDir, ResultFile), result.ToJson().ToJsonString(Indented));
+        run.Report($"rows {result.OldRows} -> {result.NewRows} ({result.PaddingRows} padding rows; head {(result.Tied ? "tied" : "untied")})");
+    }
 }

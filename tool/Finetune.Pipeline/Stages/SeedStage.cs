@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
 using Finetune.Recipes;
+using Finetune.Text.Tokenizers;
+using Finetune.Torch.Llama;
+using Finetune.Torch.Seeding;
+using static TorchSharp.torch;
 
 namespace Finetune.Pipeline.Stages;
 
@@ -21,5 +25,108 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
         },
         ModelFiles.Config(ModelPath).Concat(ModelFiles.Weights(ModelPath)).Concat(TemplateFile()).DistinctBy(f => f.Label).ToDictionary(f => f.Label, f => f.Path));
 
-    public override void Run(StageRun run) => throw NotImplementedYet();
+    public const string ProbeFile = "probe.json";
+
+    public override void Run(StageRun run)
+    {
+        var plan = ResizePlan.Read(run.UpstreamDir("resize"));
+        var tokenizerFolder = Path.Combine(run.UpstreamDir("tokenize"), TokenizeStage.TokenizerFolder);
+        var baseTokenizer = HfTokenizer.Load(ModelPath);
+        var tokenizer = HfTokenizer.FromFolder(tokenizerFolder);
+        var rows = NewRowPlans(baseTokenizer, tokenizer, plan.OldRows);
+        var seed = Recipe.Seed;
+        bool input = seed.Rows.Contains(SeedMatrix.Input);
+        bool output = seed.Rows.Contains(SeedMatrix.Output);
+        if (plan.Tied && output && !input)
+            throw new PipelineException($"{Recipe.SourcePath}: seed.rows: [output] on a model with a tied head: the output rows are the input rows; seed [input]");
+        if (plan.Tied && output) run.Report("seed.rows: output ignored: the head is tied to the input embedding (one matrix)");
+
+        using var model = LlamaForCausalLM.Load(ModelPath, ScalarType.Float32);
+        int count = plan.NewRows - plan.OldRows;
+        using var embedRows = input
+            ? EmbeddingSeeder.Seed(model.model.embed_tokens.weight!, rows, count, plan.OldRows, seed.RandomSeed)
+            : zeros(count, plan.HiddenSize);
+        using var headRows = model.lm_head is null ? null
+            : output ? EmbeddingSeeder.Seed(model.lm_head.weight!, rows, count, plan.OldRows, seed.RandomSeed)
+            : zeros(count, plan.HiddenSize);
+        var patch = Path.Combine(run.OutputDir, SeedPatch.FileName);
+        SeedPatch.Write(patch, plan.OldRows, embedRows, headRows);
+
+        var probe = new JsonObject
+        {
+            ["strategy"] = Value(seed.Strategy),
+            ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
+            {
+                ["token"] = r.Token, ["id"] = r.Id, ["method"] = r.Method.ToString(),
+                ["source_ids"] = new JsonArray(r.SourceIds.Select(i => (JsonNode)i).ToArray()),
+            }).ToArray()),
+        };
+        if (seed.Probe is { } text) probe["probe"] = Probe(model, tokenizer, tokenizerFolder, plan, rows, (embedRows, headRows), text, run);
+        File.WriteAllText(Path.Combine(run.OutputDir, ProbeFile), probe.ToJsonString(Indented));
+    }
+
+    /// <summary>One plan per genuinely new token (a token the base already had is not a new row).</summary>
+    private List<NewRowPlan> NewRowPlans(HfTokenizer baseTokenizer, HfTokenizer tokenizer, int oldRows)
+    {
+        var seed = Recipe.Seed;
+        var plans = new List<NewRowPlan>();
+        foreach (var token in Recipe.Tokens.Add)
+        {
+            int id = tokenizer.TokenToId(token) ?? throw new PipelineException($"token {token} is missing from the extended tokenizer");
+            if (id < oldRows) continue;
+            if (seed.Overrides.TryGetValue(token, out var from))
+            {
+                plans.Add(new NewRowPlan(token, id, SeedMethod.Copy, [SourceId(baseTokenizer, from)]));
+                continue;
+            }
+            plans.Add(seed.Strategy switch
+            {
+                SeedStrategy.Copy => new NewRowPlan(token, id, SeedMethod.Copy, [SourceId(baseTokenizer, seed.From!)]),
+                SeedStrategy.SubwordMean => new NewRowPlan(token, id, SeedMethod.SubwordMean, baseTokenizer.Encode(token)),
+                SeedStrategy.Mean => new NewRowPlan(token, id, SeedMethod.Mean, []),
+                SeedStrategy.MeanCov => new NewRowPlan(token, id, SeedMethod.MeanCov, []),
+                SeedStrategy.Normal => new NewRowPlan(token, id, SeedMethod.Normal, []),
+                _ => new NewRowPlan(token, id, SeedMethod.Zeros, []),
+            });
+        }
+        return plans;
+    }
+
+    private static int SourceId(HfTokenizer tokenizer, string token)
+    {
+        if (tokenizer.TokenToId(token) is int id) return id;
+        var ids = tokenizer.Encode(token);
+        return ids.Count == 1 ? ids[0] : throw new PipelineException($"seed source \"{token}\" is not a single token of the base model (it encodes to {ids.Count} ids)");
+    }
+
+    /// <summary>
+    /// P(each new token, and the copied token) as the next token after the chat-templated probe, with the
+    /// new rows at zero (before) and seeded (after). Padding rows never count.
+    /// </summary>
+    private JsonObject Probe(LlamaForCausalLM model, HfTokenizer tokenizer, string tokenizerFolder, ResizePlan plan, List<NewRowPlan> rows, (Tensor Embed, Tensor? Head) seeded, string text, StageRun run)
+    {
+        var (prompt, ids) = new ChatPrompt(Recipe, tokenizer, tokenizerFolder).User(text);
+        var watched = rows.Select(r => (r.Token, r.Id)).ToList();
+        if (Recipe.Seed.From is { } from && tokenizer.TokenToId(from) is int fromId) watched.Add((from, fromId));
+        var watchedIds = watched.Select(w => w.Id).ToList();
+
+        model.ResizeTokenEmbeddings(plan.NewRows);
+        model.RealVocabSize = plan.VocabSize;
+        var before = NextTokenProbe.Probabilities(model, ids, watchedIds);
+        SeedPatch.SetRows(model, plan.OldRows, seeded.Embed, seeded.Head);
+        var after = NextTokenProbe.Probabilities(model, ids, watchedIds);
+        var tokens = new JsonArray();
+        for (int i = 0; i < watched.Count; i++)
+        {
+            tokens.Add(new JsonObject { ["token"] = watched[i].Token, ["id"] = watched[i].Id, ["before"] = before[i], ["after"] = after[i] });
+            run.Report($"P({watched[i].Token}) {before[i]:0.000000} -> {after[i]:0.000000}");
+        }
+        return new JsonObject
+        {
+            ["text"] = text,
+            ["prompt"] = prompt,
+            ["prompt_ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()),
+            ["tokens"] = tokens,
+        };
+    }
 }

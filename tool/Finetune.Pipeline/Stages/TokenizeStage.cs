@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Finetune.Recipes;
+using Finetune.Text.Tokenizers;
 
 namespace Finetune.Pipeline.Stages;
 
@@ -21,5 +23,56 @@ public sealed class TokenizeStage(Recipe recipe) : RecipeStage(recipe)
         },
         ModelFiles.Tokenizer(ModelPath).ToDictionary(f => f.Label, f => f.Path));
 
-    public override void Run(StageRun run) => throw NotImplementedYet();
+    /// <summary>The extended tokenizer's folder inside the stage output (tokenizer.json + tokenizer_config.json).</summary>
+    public const string TokenizerFolder = "tokenizer";
+
+    public const string ReportFile = "report.json";
+
+    public override void Run(StageRun run)
+    {
+        var baseTokenizer = HfTokenizer.Load(ModelPath);
+        var tokens = Recipe.Tokens;
+        var extended = baseTokenizer.WithAddedTokens(tokens.Add, tokens.Special, out var warnings);
+        foreach (var w in warnings) run.Report($"warning: {w}");
+        if (tokens.PadToken is { } pad) extended = extended.WithPadToken(pad);
+
+        var contract = TokenContract.Check(baseTokenizer, extended, tokens.Add, Recipe.Seed.From);
+        foreach (var source in Recipe.Seed.Overrides.Values.Distinct())
+            TokenContract.Check(baseTokenizer, extended, [], source); // each override source must be one existing token
+        var broken = contract.Tokens.FirstOrDefault(t => !t.Passed);
+        if (broken != null)
+            throw new PipelineException($"token contract: {broken.Token} does not encode as one token next to text (alone: [{string.Join(", ", broken.Alone)}], in \"a{broken.Token}b\": [{string.Join(", ", broken.InContext)}])");
+        foreach (var t in contract.Tokens)
+            foreach (var failure in t.RoundTripFailures) run.Report($"note: {failure}");
+
+        extended.Save(Path.Combine(run.OutputDir, TokenizerFolder));
+        var report = new JsonObject
+        {
+            ["base_vocab_size"] = baseTokenizer.VocabSize,
+            ["vocab_size"] = extended.VocabSize,
+            ["added"] = new JsonArray(tokens.Add.Select(t => (JsonNode)new JsonObject { ["token"] = t, ["id"] = extended.TokenToId(t) }).ToArray()),
+            ["warnings"] = new JsonArray(warnings.Select(w => (JsonNode)w).ToArray()),
+            ["pad_token"] = extended.PadToken,
+            ["pad_id"] = extended.PadId,
+            ["probes"] = new JsonArray(ProbeTexts().Select(text => (JsonNode)new JsonObject
+            {
+                ["text"] = text,
+                ["before"] = Ids(baseTokenizer.Encode(text, addBos: true)),
+                ["after"] = Ids(extended.Encode(text, addBos: true)),
+            }).ToArray()),
+            ["contract"] = JsonSerializer.SerializeToNode(contract, SnakeCase),
+        };
+        File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), report.ToJsonString(Indented));
+        run.Report($"{tokens.Add.Count} tokens added: vocab {baseTokenizer.VocabSize} -> {extended.VocabSize}");
+    }
+
+    /// <summary>The added tokens run together (the original's first visible result), each alone, and the seed probe.</summary>
+    private IEnumerable<string> ProbeTexts()
+    {
+        if (Recipe.Tokens.Add.Count > 0) yield return string.Concat(Recipe.Tokens.Add);
+        foreach (var t in Recipe.Tokens.Add) yield return t;
+        if (Recipe.Seed.Probe is { } probe) yield return probe;
+    }
+
+    private static JsonArray Ids(IReadOnlyList<int> ids) => new(ids.Select(i => (JsonNode)i).ToArray());
 }

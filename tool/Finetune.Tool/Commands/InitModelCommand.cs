@@ -1,0 +1,38 @@
+using System.ComponentModel;
+using Finetune.Pipeline.Presets;
+using Spectre.Console.Cli;
+
+namespace Finetune.Tool.Commands;
+
+/// <summary><c>dotnet finetune init-model --preset tiny --seed 1 --out DIR</c>: a small deterministic HF model folder.</summary>
+public sealed class InitModelCommand : Command<InitModelCommand.Settings>
+{
+    public sealed class Settings : GlobalSettings
+    {
+        [CommandOption("--preset <NAME>")]
+        [Description("The model shape: tiny (4 layers, hidden 128, a BPE tokenizer trained on the demo data).")]
+        [DefaultValue(TinyModelFactory.Preset)]
+        public string Preset { get; init; } = TinyModelFactory.Preset;
+
+        [CommandOption("--seed <SEED>")]
+        [Description("Seed of the random weights.")]
+        [DefaultValue(1)]
+        public int Seed { get; init; } = 1;
+
+        [CommandOption("--out <DIR>")]
+        [Description("Folder to write (config.json, model.safetensors, tokenizer files).")]
+        public string Out { get; init; } = "";
+
+        public override Spectre.Console.ValidationResult Validate() =>
+            Preset != TinyModelFactory.Preset ? Spectre.Console.ValidationResult.Error($"--preset {Preset}: unknown preset (known: {TinyModelFactory.Preset})")
+            : Out.Length == 0 ? Spectre.Console.ValidationResult.Error("--out DIR is required")
+            : Spectre.Console.ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        TinyModelFactory.Create(settings.Out, settings.Seed, TinyModelFactory.DemoTexts(), TinyModelFactory.ChatTemplate());
+        System.Console.Error.WriteLine($"wrote {settings.Out}");
+        return CliApp.Ok;
+    }
+}

@@ -1,0 +1,50 @@
+using Finetune.Torch.IO;
+using Finetune.Torch.Llama;
+using static TorchSharp.torch;
+
+namespace Finetune.Torch.Seeding;
+
+/// <summary>
+/// The new rows of a resized model, as a small safetensors file instead of a copy of the model:
+/// <c>model.embed_tokens.new_rows</c> and, for an untied head, <c>lm_head.new_rows</c>, each
+/// (new_rows - old_rows, hidden) float32, with the first new row in the metadata.
+/// </summary>
+public static class SeedPatch
+{
+    public const string FileName = "seed.safetensors";
+    private const string EmbedName = "model.embed_tokens.new_rows";
+    private const string HeadName = "lm_head.new_rows";
+
+    public static void Write(string path, int oldRows, Tensor embedRows, Tensor? headRows)
+    {
+        var tensors = new List<KeyValuePair<string, Tensor>> { new(EmbedName, embedRows) };
+        if (headRows is not null) tensors.Add(new(HeadName, headRows));
+        SafetensorsWriter.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt", ["first_new_row"] = oldRows.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+    }
+
+    /// <summary>Resizes <paramref name="model"/> and writes the patch's rows into it (the old rows stay as loaded).</summary>
+    public static void Apply(LlamaForCausalLM model, string path)
+    {
+        using var file = SafetensorsFile.Open(path);
+        int first = int.Parse(file.Metadata["first_new_row"], System.Globalization.CultureInfo.InvariantCulture);
+        using var embed = file.Read(EmbedName);
+        using var head = file.Contains(HeadName) ? file.Read(HeadName) : null;
+        if (model.model.embed_tokens.weight!.shape[0] != first)
+            throw new CheckpointException(path, $"the patch extends a matrix of {first} rows, but the model has {model.model.embed_tokens.weight!.shape[0]}");
+        SetRows(model, first, embed, head);
+    }
+
+    /// <summary>
+    /// Writes new rows from <paramref name="first"/> on into the embedding (and an untied head), resizing
+    /// the model first when it is still at <paramref name="first"/> rows.
+    /// </summary>
+    public static void SetRows(LlamaForCausalLM model, int first, Tensor embedRows, Tensor? headRows)
+    {
+        int newRows = first + (int)embedRows.shape[0];
+        if (model.model.embed_tokens.weight!.shape[0] == first) model.ResizeTokenEmbeddings(newRows);
+        using var _ = no_grad();
+        model.model.embed_tokens.weight!.narrow(0, first, newRows - first).copy_(embedRows);
+        if (model.lm_head is not null && headRows is not null)
+            model.lm_head.weight!.narrow(0, first, newRows - first).copy_(headRows);
+    }
+}
