@@ -12,7 +12,7 @@ public interface IPipelineObserver
 
     void StageFinished(StagePlan plan, StoreManifest manifest);
 
-    void StageSkipped(StagePlan plan, string why);
+    void StageSkipped(string stage, string why);
 
     void Message(string stage, string text);
 }

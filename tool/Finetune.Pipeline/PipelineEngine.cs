@@ -55,14 +55,15 @@ public sealed class PipelineEngine
         foreach (var stage in _stages)
         {
             options.Cancellation.ThrowIfCancellationRequested();
+            if (!selected.Contains(stage.Name))
+            {
+                // Not planned either: a later stage's inputs need not exist for --only an earlier one.
+                observer.StageSkipped(stage.Name, $"not needed for --only {options.Only}");
+                continue;
+            }
             var plan = PlanStage(stage, keys);
             keys[stage.Name] = plan.Key;
             plans.Add(plan);
-            if (!selected.Contains(stage.Name))
-            {
-                observer.StageSkipped(plan, $"not needed for --only {options.Only}");
-                continue;
-            }
             if (plan.Cached && !options.Force.Contains(stage.Name))
             {
                 observer.StageCached(plan);
@@ -83,6 +84,7 @@ public sealed class PipelineEngine
                 }));
                 observer.StageFinished(plan, manifest);
             }
+            if (stage is IPublishingStage publisher) publisher.Publish(_store.EntryPath(stage.Name, plan.Key), observer);
             _lock.Record(plan.Inputs);
             _lock.Save();
         }

@@ -34,6 +34,6 @@ internal sealed class RecordingObserver : IPipelineObserver
     public void StageCached(StagePlan plan) => Events.Add($"cached {plan.Stage}");
     public void StageStarting(StagePlan plan) => Events.Add($"run {plan.Stage}");
     public void StageFinished(StagePlan plan, StoreManifest manifest) => Events.Add($"done {plan.Stage}");
-    public void StageSkipped(StagePlan plan, string why) => Events.Add($"skip {plan.Stage}");
+    public void StageSkipped(string stage, string why) => Events.Add($"skip {stage}");
     public void Message(string stage, string text) => Events.Add($"msg {stage}: {text}");
 }

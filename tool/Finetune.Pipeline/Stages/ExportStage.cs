@@ -1,11 +1,27 @@
 using System.Text.Json.Nodes;
 using Finetune.Recipes;
+using Finetune.Text.Tokenizers;
+using Finetune.Torch.IO;
+using Finetune.Torch.Llama;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Finetune.Pipeline.Stages;
 
-/// <summary>Reads <c>export:</c>: a Hugging Face folder (config, weights, tokenizer files, generation config), checked by reloading.</summary>
-public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe)
+/// <summary>
+/// Reads <c>export:</c>: a Hugging Face folder (config with the new vocab_size, weights in the export
+/// dtype — tied weights once, sharded above <c>max_shard_size</c> — tokenizer files with the added tokens
+/// and chat template, special_tokens_map, generation_config with every end id). After writing, the folder
+/// is loaded back with our own loader and its logits on the probe prompt must equal the trained model's.
+/// </summary>
+public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishingStage
 {
+    public const string ModelFolder = "model";
+    public const string ParityFile = "parity.json";
+
+    /// <summary>Largest |logit difference| accepted between the trained model (in the export dtype) and the reloaded folder.</summary>
+    public const double ParityTolerance = 1e-4;
+
     public override string Name => "export";
 
     public override int Version => 1;
@@ -16,5 +32,136 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe)
         new JsonObject { ["export"] = Section(Recipe.Export, "path") },
         ModelFiles.Config(ModelPath).ToDictionary(f => f.Label, f => f.Path));
 
-    public override void Run(StageRun run) => throw NotImplementedYet();
+    public override void Run(StageRun run)
+    {
+        if (Recipe.Export.Format != ExportFormat.Hf)
+            throw new PipelineException($"{Recipe.SourcePath}: export.format {Value(Recipe.Export.Format)} is not supported yet (hf is)");
+        var plan = ResizePlan.Read(run.UpstreamDir("resize"));
+        var tokenizerFolder = Path.Combine(run.UpstreamDir("tokenize"), TokenizeStage.TokenizerFolder);
+        var tokenizer = HfTokenizer.FromFolder(tokenizerFolder);
+        var folder = Path.Combine(run.OutputDir, ModelFolder);
+        Directory.CreateDirectory(folder);
+        var dtype = Recipe.Export.Dtype switch
+        {
+            ModelDtype.Fp32 => ScalarType.Float32,
+            ModelDtype.F16 => ScalarType.Float16,
+            _ => ScalarType.BFloat16,
+        };
+
+        using var trained = LlamaForCausalLM.Load(Path.Combine(run.UpstreamDir("train"), TrainStage.ModelFolder), ScalarType.Float32);
+        WriteWeights(trained, folder, dtype);
+        WriteConfig(trained.Config, folder, dtype, tokenizer);
+        WriteTokenizer(tokenizer, tokenizerFolder, folder);
+        WriteGenerationConfig(folder, tokenizer);
+
+        var parity = CheckParity(trained, folder, dtype, plan, tokenizer, tokenizerFolder);
+        File.WriteAllText(Path.Combine(run.OutputDir, ParityFile), parity.ToJsonString(Indented));
+        run.Report($"exported {folder} ({Value(Recipe.Export.Dtype)}); reload parity: max |logit diff| {(double)parity["max_abs_logit_diff"]!:g3}");
+    }
+
+    public void Publish(string entryDir, IPipelineObserver observer)
+    {
+        if (Recipe.Export.Path is not { } target) return;
+        var destination = Recipe.ResolvePath(target);
+        var source = Path.Combine(entryDir, ModelFolder);
+        var parent = Path.GetDirectoryName(Path.GetFullPath(destination))!;
+        Directory.CreateDirectory(parent);
+        var temp = Path.Combine(parent, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(temp);
+            foreach (var file in Directory.EnumerateFiles(source))
+                File.Copy(file, Path.Combine(temp, Path.GetFileName(file)));
+            if (Directory.Exists(destination)) Directory.Delete(destination, recursive: true);
+            Directory.Move(temp, destination);
+        }
+        finally
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        }
+        observer.Message(Name, $"published {destination}");
+    }
+
+    private void WriteWeights(LlamaForCausalLM model, string folder, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        // StateNames lists a tied embedding once, under model.embed_tokens.weight, as transformers saves it.
+        var tensors = model.StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().to(dtype))).ToList();
+        long bytes = tensors.Sum(t => t.Value.NumberOfElements * t.Value.ElementSize);
+        if (bytes > Recipe.Export.MaxShardSize.Bytes)
+            SafetensorsWriter.WriteSharded(folder, tensors, Recipe.Export.MaxShardSize.Bytes);
+        else
+            SafetensorsWriter.Write(Path.Combine(folder, Checkpoint.SingleFileName), tensors);
+    }
+
+    private static void WriteConfig(LlamaConfig config, string folder, ScalarType dtype, HfTokenizer tokenizer)
+    {
+        config.TorchDtype = dtype switch { ScalarType.Float32 => "float32", ScalarType.Float16 => "float16", _ => "bfloat16" };
+        if (config.Dtype != null) config.Dtype = config.TorchDtype;
+        if (tokenizer.PadId is int pad) config.PadTokenId = pad;
+        config.Save(Path.Combine(folder, "config.json"));
+    }
+
+    /// <summary>tokenizer.json and tokenizer_config.json as the tokenize stage wrote them, with the recipe's chat template.</summary>
+    private void WriteTokenizer(HfTokenizer tokenizer, string tokenizerFolder, string folder)
+    {
+        File.Copy(Path.Combine(tokenizerFolder, "tokenizer.json"), Path.Combine(folder, "tokenizer.json"));
+        var configPath = Path.Combine(tokenizerFolder, "tokenizer_config.json");
+        var config = File.Exists(configPath) ? JsonNode.Parse(File.ReadAllText(configPath))!.AsObject() : new JsonObject();
+        if (Recipe.Data.ChatTemplate != "model")
+            config["chat_template"] = File.ReadAllText(Recipe.ResolvePath(Recipe.Data.ChatTemplate));
+        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), config.ToJsonString(Indented) + "\n");
+        var map = new JsonObject();
+        if (tokenizer.BosToken is { } bos) map["bos_token"] = bos;
+        if (tokenizer.EosToken is { } eos) map["eos_token"] = eos;
+        if (tokenizer.PadToken is { } pad) map["pad_token"] = pad;
+        File.WriteAllText(Path.Combine(folder, "special_tokens_map.json"), map.ToJsonString(Indented) + "\n");
+    }
+
+    /// <summary>The base generation_config.json (if any) with every end id: the model's, the tokenizer's and <c>&lt;|eot_id|&gt;</c>.</summary>
+    private void WriteGenerationConfig(string folder, HfTokenizer tokenizer)
+    {
+        var basePath = ModelFiles.IsGguf(ModelPath) ? null : Path.Combine(ModelPath, "generation_config.json");
+        var config = basePath != null && File.Exists(basePath) ? JsonNode.Parse(File.ReadAllText(basePath))!.AsObject() : new JsonObject();
+        var eos = new SortedSet<int>(tokenizer.EosIds);
+        switch (config["eos_token_id"])
+        {
+            case JsonArray list: foreach (var id in list) eos.Add((int)id!); break;
+            case JsonValue one: eos.Add((int)one); break;
+        }
+        if (tokenizer.TokenToId("<|eot_id|>") is int eot) eos.Add(eot);
+        config["eos_token_id"] = eos.Count == 1 ? eos.Min : new JsonArray(eos.Select(i => (JsonNode)i).ToArray());
+        if (tokenizer.BosId is int bosId) config["bos_token_id"] = bosId;
+        if (tokenizer.PadId is int padId) config["pad_token_id"] = padId;
+        File.WriteAllText(Path.Combine(folder, "generation_config.json"), config.ToJsonString(Indented) + "\n");
+    }
+
+    /// <summary>Reloads the written folder and compares logits with the trained model (cast to the export dtype) on the probe.</summary>
+    private JsonObject CheckParity(LlamaForCausalLM trained, string folder, ScalarType dtype, ResizePlan plan, HfTokenizer tokenizer, string tokenizerFolder)
+    {
+        var probe = Recipe.Seed.Probe ?? Recipe.Evaluate.Prompts.FirstOrDefault() ?? "Hello";
+        var (_, ids) = new ChatPrompt(Recipe, tokenizer, tokenizerFolder).User(probe);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        // float16 weights compute in float32 (round the trained weights through float16 to compare like with like).
+        var compute = dtype == ScalarType.Float16 ? ScalarType.Float32 : dtype;
+        using var reloaded = LlamaForCausalLM.Load(folder, compute);
+        trained.to(dtype);
+        trained.to(compute);
+        var input = tensor(ids.Select(i => (long)i).ToArray()).unsqueeze(0);
+        var expected = trained.forward(input).to(ScalarType.Float32);
+        var actual = reloaded.forward(input).to(ScalarType.Float32);
+        var diff = (expected - actual).abs().max().item<float>();
+        if (!(diff <= ParityTolerance))
+            throw new PipelineException($"export parity failed: the reloaded folder's logits differ from the trained model's by {diff:g3} (tolerance {ParityTolerance:g1})");
+        return new JsonObject
+        {
+            ["prompt_ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()),
+            ["dtype"] = dtype.ToString(),
+            ["max_abs_logit_diff"] = diff,
+            ["tolerance"] = ParityTolerance,
+            ["rows"] = plan.NewRows,
+            ["vocab_size"] = plan.VocabSize,
+        };
+    }
 }

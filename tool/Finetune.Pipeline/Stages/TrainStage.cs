@@ -21,5 +21,10 @@ public sealed class TrainStage(Recipe recipe) : RecipeStage(recipe)
         },
         ModelFiles.Config(ModelPath).Concat(ModelFiles.Weights(ModelPath)).DistinctBy(f => f.Label).ToDictionary(f => f.Label, f => f.Path));
 
+    /// <summary>The fine-tuned, resized model inside the stage output: config.json + model.safetensors.</summary>
+    public const string ModelFolder = "model";
+
+    public const string MetricsFile = "metrics.jsonl";
+
     public override void Run(StageRun run) => throw NotImplementedYet();
 }

@@ -23,7 +23,11 @@ public sealed class ConsoleObserver(bool json, TextWriter? stdout = null, TextWr
 
     public void StageFinished(StagePlan plan, StoreManifest manifest) => Emit(plan, "ran", manifest.Seconds);
 
-    public void StageSkipped(StagePlan plan, string why) => Emit(plan, "skipped", null, why);
+    public void StageSkipped(string stage, string why)
+    {
+        if (json) _out.WriteLine(new JsonObject { ["event"] = "stage", ["stage"] = stage, ["status"] = "skipped", ["why"] = why }.ToJsonString());
+        else _err.WriteLine($"{stage,-9} {"",12}  skipped ({why})");
+    }
 
     public void Message(string stage, string text)
     {
@@ -31,7 +35,7 @@ public sealed class ConsoleObserver(bool json, TextWriter? stdout = null, TextWr
         else _err.WriteLine($"{stage,-9} {text}");
     }
 
-    private void Emit(StagePlan plan, string status, double? seconds, string? why = null)
+    private void Emit(StagePlan plan, string status, double? seconds)
     {
         if (json)
         {
@@ -44,16 +48,10 @@ public sealed class ConsoleObserver(bool json, TextWriter? stdout = null, TextWr
                 ["reasons"] = new JsonArray(plan.Reasons.Select(r => (JsonNode)r).ToArray()),
             };
             if (seconds is { } s) line["seconds"] = Math.Round(s, 3);
-            if (why != null) line["why"] = why;
             _out.WriteLine(line.ToJsonString());
             return;
         }
-        var tail = status switch
-        {
-            "ran" => $"done in {seconds:0.0} s",
-            "skipped" => $"skipped ({why})",
-            _ => "cached",
-        };
+        var tail = status == "ran" ? $"done in {seconds:0.0} s" : "cached";
         _err.WriteLine($"{plan.Stage,-9} {plan.ShortKey}  {tail}");
     }
 }

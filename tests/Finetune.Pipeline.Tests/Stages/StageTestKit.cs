@@ -1,0 +1,41 @@
+using Finetune.Pipeline;
+using Finetune.Pipeline.Planning;
+using Finetune.Pipeline.Store;
+using Finetune.Recipes;
+using Finetune.Testing;
+
+namespace Finetune.Pipeline.Tests.Stages;
+
+/// <summary>A temp copy of a recipe over the repository's tiny model and demo data, and an engine to run it.</summary>
+internal sealed class StageTestKit
+{
+    public string Dir { get; } = TestPaths.NewTempDir("ft-stage");
+    public string RecipePath { get; }
+    public string Store => Path.Combine(Dir, "store");
+
+    public StageTestKit(Func<string, string>? edit = null, string? modelPath = null)
+    {
+        var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "recipes", "think-answer-tiny.yaml"))
+            .Replace("path: models/tiny-llama", $"path: {modelPath ?? Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama")}")
+            .Replace("path: data/demo-reasoning.jsonl", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "data", "demo-reasoning.jsonl")}")
+            .Replace("path: ../artifacts/export/think-answer-tiny", "path: export");
+        RecipePath = Path.Combine(Dir, "recipe.yaml");
+        File.WriteAllText(RecipePath, edit?.Invoke(text) ?? text);
+    }
+
+    public Recipe Recipe => RecipeLoader.Load(RecipePath);
+
+    public IReadOnlyList<StagePlan> Run(string? only = null) =>
+        Job.Engine(Recipe, Store).Run(new RunOptions { Only = only }, new NullObserver());
+
+    public string Entry(string stage) => Directory.EnumerateDirectories(Path.Combine(Store, stage)).Single(d => !Path.GetFileName(d).StartsWith('.'));
+
+    private sealed class NullObserver : IPipelineObserver
+    {
+        public void StageCached(StagePlan plan) { }
+        public void StageStarting(StagePlan plan) { }
+        public void StageFinished(StagePlan plan, StoreManifest manifest) { }
+        public void StageSkipped(string stage, string why) { }
+        public void Message(string stage, string text) { }
+    }
+}
