@@ -158,7 +158,7 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
         {
             ["prompt_ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()),
             ["dtype"] = dtype.ToString(),
-            ["max_abs_logit_diff"] = diff,
+            ["max_abs_logit_diff"] = (double)diff,
             ["tolerance"] = ParityTolerance,
             ["rows"] = plan.NewRows,
             ["vocab_size"] = plan.VocabSize,
