@@ -1,0 +1,43 @@
+using Finetune.Torch.Llama;
+using static TorchSharp.torch;
+
+namespace Finetune.Torch.Tests.Llama;
+
+public sealed class StateDictNamesTests
+{
+    /// <summary>Hugging Face LlamaForCausalLM names and shapes for the tiny config, written by hand from its modeling code.</summary>
+    private static readonly string[] Approved =
+    [
+        "lm_head.weight [40, 16]",
+        "model.embed_tokens.weight [40, 16]",
+        "model.layers.0.input_layernorm.weight [16]",
+        "model.layers.0.mlp.down_proj.weight [16, 24]",
+        "model.layers.0.mlp.gate_proj.weight [24, 16]",
+        "model.layers.0.mlp.up_proj.weight [24, 16]",
+        "model.layers.0.post_attention_layernorm.weight [16]",
+        "model.layers.0.self_attn.k_proj.weight [16, 16]",
+        "model.layers.0.self_attn.o_proj.weight [16, 32]",
+        "model.layers.0.self_attn.q_proj.weight [32, 16]",
+        "model.layers.0.self_attn.v_proj.weight [16, 16]",
+        "model.layers.1.input_layernorm.weight [16]",
+        "model.layers.1.mlp.down_proj.weight [16, 24]",
+        "model.layers.1.mlp.gate_proj.weight [24, 16]",
+        "model.layers.1.mlp.up_proj.weight [24, 16]",
+        "model.layers.1.post_attention_layernorm.weight [16]",
+        "model.layers.1.self_attn.k_proj.weight [16, 16]",
+        "model.layers.1.self_attn.o_proj.weight [16, 32]",
+        "model.layers.1.self_attn.q_proj.weight [32, 16]",
+        "model.layers.1.self_attn.v_proj.weight [16, 16]",
+        "model.norm.weight [16]",
+    ];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void State_dict_names_and_shapes_match_hugging_face(bool tied)
+    {
+        using var model = new LlamaForCausalLM(TinyLlama.Config(tied, llama3: false), ScalarType.Float32, device("meta"));
+        var actual = model.state_dict().Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.shape)}]").Order(StringComparer.Ordinal);
+        Assert.Equal(Approved.Where(a => !(tied && a.StartsWith("lm_head", StringComparison.Ordinal))), actual);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Text.RegularExpressions;
+using Finetune.Text.Gguf;
+using Finetune.Torch.Llama;
+using static TorchSharp.torch;
+
+namespace Finetune.Torch.IO;
+
+/// <summary>
+/// The tensors of a llama GGUF file (F32, F16, BF16), translated to Hugging Face names and layout by
+/// <see cref="ToHuggingFace"/>, with the <see cref="LlamaConfig"/> its metadata describes.
+/// </summary>
+public sealed partial class GgufTensors : ITensorSource
+{
+    private readonly Dictionary<string, Tensor> _tensors;
+
+    private GgufTensors(string path, LlamaConfig config, Dictionary<string, Tensor> tensors)
+    {
+        Path = path;
+        Config = config;
+        _tensors = tensors;
+        Names = tensors.Keys.Order(StringComparer.Ordinal).ToArray();
+    }
+
+    public string Path { get; }
+    public LlamaConfig Config { get; }
+    public IReadOnlyList<string> Names { get; }
+
+    public static GgufTensors Open(string path)
+    {
+        GgufFile gguf;
+        try
+        {
+            gguf = GgufFile.Read(path);
+        }
+        catch (GgufException e)
+        {
+            throw new CheckpointException(path, e.Message[(e.FilePath.Length + 2)..], e);
+        }
+        var config = ConfigFrom(gguf);
+        foreach (var info in gguf.Tensors)
+            if (info.Type is not (GgufType.F32 or GgufType.F16 or GgufType.BF16))
+                throw new CheckpointException(path, $"tensor '{info.Name}' has type {info.Type}, which is not supported (only F32, F16 and BF16 GGUF tensors load; quantized models must be dequantized first)");
+
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            foreach (var info in gguf.Tensors)
+            {
+                using var raw = empty(info.TorchShape, TorchType(info.Type));
+                TensorBytes.Read(handle, info.Offset, raw, path, info.Name);
+                var (name, tensor) = ToHuggingFace(info.Name, raw, config, path);
+                tensors.Add(name, tensor);
+            }
+        }
+        catch
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            throw;
+        }
+        return new GgufTensors(path, config, tensors);
+    }
+
+    public bool Contains(string name) => _tensors.ContainsKey(name);
+
+    public long[] ShapeOf(string name) => Get(name).shape;
+
+    public ScalarType? DTypeOf(string name) => Get(name).dtype;
+
+    public Tensor Read(string name) => Get(name).clone();
+
+    public void CopyTo(string name, Tensor destination)
+    {
+        var source = Get(name);
+        if (!source.shape.SequenceEqual(destination.shape))
+            throw new CheckpointException(Path, $"tensor '{name}' has shape [{string.Join(", ", source.shape)}], expected [{string.Join(", ", destination.shape)}]");
+        using var _ = no_grad();
+        destination.copy_(source);
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _tensors.Values) t.Dispose();
+    }
+
+    /// <summary>
+    /// The whole difference between llama.cpp's GGUF llama layout and Hugging Face's, for one tensor:
+    /// the name, and for <c>attn_q</c>/<c>attn_k</c> the row order (GGUF keeps Meta's interleaved RoPE
+    /// pairs (2i, 2i+1); HF's <c>rotate_half</c> pairs i with i + head_dim/2).
+    /// </summary>
+    public static (string Name, Tensor Tensor) ToHuggingFace(string ggufName, Tensor tensor, LlamaConfig config, string path)
+    {
+        switch (ggufName)
+        {
+            case "token_embd.weight": return ("model.embed_tokens.weight", tensor.clone());
+            case "output_norm.weight": return ("model.norm.weight", tensor.clone());
+            case "output.weight": return ("lm_head.weight", tensor.clone());
+            case "rope_freqs.weight":
+                throw new CheckpointException(path, "tensor 'rope_freqs.weight' (RoPE frequency factors baked in by llama.cpp) is not supported; load the Hugging Face folder instead");
+        }
+        var match = BlockTensor().Match(ggufName);
+        if (!match.Success) throw new CheckpointException(path, $"tensor '{ggufName}' is not part of a llama model");
+        string layer = match.Groups[1].Value, part = match.Groups[2].Value, suffix = match.Groups[3].Value;
+        string hfPart = part switch
+        {
+            "attn_q" => "self_attn.q_proj",
+            "attn_k" => "self_attn.k_proj",
+            "attn_v" => "self_attn.v_proj",
+            "attn_output" => "self_attn.o_proj",
+            "ffn_gate" => "mlp.gate_proj",
+            "ffn_up" => "mlp.up_proj",
+            "ffn_down" => "mlp.down_proj",
+            "attn_norm" => "input_layernorm",
+            "ffn_norm" => "post_attention_layernorm",
+            _ => throw new CheckpointException(path, $"tensor '{ggufName}' is not part of a llama model"),
+        };
+        string name = $"model.layers.{layer}.{hfPart}.{suffix}";
+        return part switch
+        {
+            "attn_q" => (name, PairsToHalves(tensor, config.NumAttentionHeads, config.HeadDim)),
+            "attn_k" => (name, PairsToHalves(tensor, config.KeyValueHeads, config.HeadDim)),
+            _ => (name, tensor.clone()),
+        };
+    }
+
+    /// <summary><c>w.view(n_head, head_dim/2, 2, in).transpose(1, 2).reshape(out, in)</c>.</summary>
+    private static Tensor PairsToHalves(Tensor w, int heads, int headDim)
+    {
+        long rows = w.shape[0], columns = w.shape[1];
+        using var view = w.view(heads, headDim / 2, 2, columns);
+        using var swapped = view.transpose(1, 2);
+        return swapped.reshape(rows, columns).contiguous();
+    }
+
+    /// <summary>A <see cref="LlamaConfig"/> from GGUF llama metadata (llama.cpp's defaults where keys are absent).</summary>
+    public static LlamaConfig ConfigFrom(GgufFile gguf)
+    {
+        string path = gguf.FilePath;
+        if (gguf.Architecture != "llama")
+            throw new CheckpointException(path, $"general.architecture is '{gguf.Architecture}', only 'llama' is supported");
+        int Required(string key) => (int)(gguf.GetInteger(key) ?? throw new CheckpointException(path, $"metadata key '{key}' is missing"));
+        int heads = Required("llama.attention.head_count");
+        int hidden = Required("llama.embedding_length");
+        var tokens = gguf.GetArray<string[]>("tokenizer.ggml.tokens");
+        var embedding = gguf.FindTensor("token_embd.weight") ?? throw new CheckpointException(path, "tensor 'token_embd.weight' is missing");
+        string? scalingType = gguf.GetString("llama.rope.scaling.type");
+        RopeScaling? scaling = scalingType switch
+        {
+            null or "none" => null,
+            "linear" => new RopeScaling { RopeType = "linear", Factor = gguf.GetNumber("llama.rope.scaling.factor") },
+            _ => throw new CheckpointException(path, $"llama.rope.scaling.type '{scalingType}' is not supported (none, linear)"),
+        };
+        var config = new LlamaConfig
+        {
+            VocabSize = (int)(gguf.GetInteger("llama.vocab_size") ?? tokens?.Length ?? embedding.TorchShape[0]),
+            HiddenSize = hidden,
+            IntermediateSize = Required("llama.feed_forward_length"),
+            NumHiddenLayers = Required("llama.block_count"),
+            NumAttentionHeads = heads,
+            NumKeyValueHeads = (int)(gguf.GetInteger("llama.attention.head_count_kv") ?? heads),
+            HeadDimension = (int)(gguf.GetInteger("llama.attention.key_length") ?? hidden / heads),
+            MaxPositionEmbeddings = (int)(gguf.GetInteger("llama.context_length") ?? 2048),
+            RmsNormEps = gguf.GetNumber("llama.attention.layer_norm_rms_epsilon") ?? 1e-5,
+            RopeTheta = gguf.GetNumber("llama.rope.freq_base") ?? 10000.0,
+            RopeScaling = scaling,
+            TieWordEmbeddings = gguf.FindTensor("output.weight") is null,
+            BosTokenId = (int?)gguf.GetInteger("tokenizer.ggml.bos_token_id"),
+            EosTokenId = gguf.GetInteger("tokenizer.ggml.eos_token_id") is long eos ? (int)eos : null,
+            TorchDtype = embedding.Type switch { GgufType.F16 => "float16", GgufType.BF16 => "bfloat16", _ => "float32" },
+        };
+        config.Validate(path);
+        return config;
+    }
+
+    private static ScalarType TorchType(GgufType type) => type switch
+    {
+        GgufType.F32 => ScalarType.Float32,
+        GgufType.F16 => ScalarType.Float16,
+        _ => ScalarType.BFloat16,
+    };
+
+    private Tensor Get(string name) => _tensors.TryGetValue(name, out var t)
+        ? t
+        : throw new CheckpointException(Path, $"no tensor '{name}'");
+
+    [GeneratedRegex(@"^blk\.(\d+)\.([a-z_]+)\.(weight|bias)$")]
+    private static partial Regex BlockTensor();
+}

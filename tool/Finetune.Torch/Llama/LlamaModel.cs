@@ -1,0 +1,56 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Finetune.Torch.Llama;
+
+/// <summary>The decoder stack: <c>embed_tokens</c>, <c>layers</c>, final <c>norm</c>; returns hidden states.</summary>
+public sealed class LlamaModel : nn.Module
+{
+    private readonly Rope _rope;
+
+    public Embedding embed_tokens;
+    public ModuleList<DecoderLayer> layers;
+    public RmsNorm norm;
+
+    public LlamaModel(LlamaConfig config, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(LlamaModel))
+    {
+        _rope = new Rope(config);
+        embed_tokens = Layers.Embedding(config.VocabSize, config.HiddenSize, dtype, device, initialize);
+        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new DecoderLayer(config, i, dtype, device, initialize)).ToArray());
+        norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
+        RegisterComponents();
+    }
+
+    /// <param name="inputIds">(B, T) token ids</param>
+    /// <param name="cache">past keys/values; advanced by T</param>
+    /// <param name="attentionMask">(B, S) 1 = real token, 0 = padding, over past and new positions; or a
+    /// ready bool (B|1, 1, T, S) mask (true = may attend), e.g. block-diagonal for packed sequences</param>
+    /// <param name="positions">(T) or (B, T) positions; default past length .. past length + T - 1</param>
+    /// <returns>(B, T, hidden)</returns>
+    public Tensor forward(Tensor inputIds, KvCache? cache = null, Tensor? attentionMask = null, Tensor? positions = null)
+    {
+        using var scope = NewDisposeScope();
+        long t = inputIds.shape[1], past = cache?.Length ?? 0;
+        var x = embed_tokens.forward(inputIds);                                        // (B, T, hidden)
+        positions ??= arange(past, past + t, ScalarType.Int64, inputIds.device);
+        var (cos, sin) = _rope.Compute(positions, x.dtype);
+        var mask = Mask(t, past, attentionMask, inputIds.device);
+        foreach (var layer in layers) x = layer.forward(x, cos, sin, mask, cache);
+        cache?.Advance(t);
+        return norm.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Null when SDPA's own causal flag (or no mask, for one new token) is right.</summary>
+    private static Tensor? Mask(long t, long past, Tensor? attentionMask, Device device)
+    {
+        if (attentionMask is { } given && given.dim() == 4) return given.to_type(ScalarType.Bool);
+        if (attentionMask is null && (past == 0 || t == 1)) return null;
+        long s = past + t;
+        var mask = ones(t, s, ScalarType.Bool, device).tril(past).view(1, 1, t, s);     // j <= i + past
+        if (attentionMask is null) return mask;
+        var keep = attentionMask.to_type(ScalarType.Bool).view(-1, 1, 1, s);          // (B, 1, 1, S)
+        var self = eye(t, s, ScalarType.Bool, device).roll(past, 1).view(1, 1, t, s);  // a query always sees itself,
+        return mask.logical_and(keep).logical_or(self);                                // so padded rows are not all -inf
+    }
+}
