@@ -1,4 +1,3 @@
-using Finetune.Torch.Llama;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,27 +11,33 @@ namespace Finetune.Torch.Training;
 /// </summary>
 internal sealed class NewRowFreeze : IDisposable
 {
+    public const string EmbeddingName = "model.embed_tokens.weight";
+    public const string HeadName = "lm_head.weight";
+
     private readonly Parameter[] matrices;
-    private readonly HashSet<Parameter> matrixSet;
+    private readonly Parameter[] others;
     private readonly long firstNewRow;
     private Tensor[]? saved;
 
-    public NewRowFreeze(LlamaForCausalLM model, long firstNewRow)
+    /// <param name="parameters">the trainer's named parameters (TorchSharp hands out a new wrapper per
+    /// property read, so parameters are matched by their Hugging Face name, not by object)</param>
+    public NewRowFreeze(IReadOnlyList<(string Name, Parameter P)> parameters, long firstNewRow)
     {
-        matrices = model.Tied ? [model.model.embed_tokens.weight!] : [model.model.embed_tokens.weight!, model.OutputWeight];
-        matrixSet = new HashSet<Parameter>(matrices, ReferenceEqualityComparer.Instance);
+        bool IsMatrix(string name) => name is EmbeddingName or HeadName;
+        matrices = parameters.Where(p => IsMatrix(p.Name)).Select(p => p.P).ToArray();
+        others = parameters.Where(p => !IsMatrix(p.Name)).Select(p => p.P).ToArray();
+        if (matrices.Length == 0) throw new ArgumentException($"no parameter named {EmbeddingName}", nameof(parameters));
         if (firstNewRow >= matrices[0].shape[0])
             throw new ArgumentOutOfRangeException(nameof(firstNewRow), firstNewRow, $"the embedding has {matrices[0].shape[0]} rows, none of them new");
         this.firstNewRow = firstNewRow;
     }
 
     /// <summary>Call after backward, before clipping: drops the gradients of everything frozen.</summary>
-    public void MaskGradients(IEnumerable<Parameter> parameters)
+    public void MaskGradients()
     {
         using var noGrad = no_grad();
         saved ??= matrices.Select(m => m.narrow(0, 0, firstNewRow).clone().DetachFromDisposeScope()).ToArray();
-        foreach (var p in parameters)
-            if (!matrixSet.Contains(p)) p.grad = null;
+        foreach (var p in others) p.grad = null;
         foreach (var m in matrices)
             m.grad?.narrow(0, 0, firstNewRow).zero_();
     }

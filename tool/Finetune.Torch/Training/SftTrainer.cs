@@ -91,7 +91,7 @@ public sealed class SftTrainer : IDisposable
     public TrainingResult Train(IProgress<TrainerProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         metrics.Start(fresh: !resumed);
-        using var freeze = options.FreezeNewRowsSteps > 0 ? new NewRowFreeze(model, options.FirstNewRow) : null;
+        using var freeze = options.FreezeNewRowsSteps > 0 ? new NewRowFreeze(parameters, options.FirstNewRow) : null;
         var clock = Stopwatch.StartNew();
         long startStep = Step, tokensDone = 0;
         double windowLoss = 0, lastLoss = double.NaN, tokensPerSecond = 0;
@@ -119,7 +119,7 @@ public sealed class SftTrainer : IDisposable
             }
             double loss = accumulator.Loss;
             if (!double.IsFinite(loss)) Fail(batches, Step + 1, $"loss is {loss}; stopped before updating the weights");
-            if (frozen) freeze!.MaskGradients(parameters.Select(p => p.P));
+            if (frozen) freeze!.MaskGradients();
             double gradNorm = GradientClipping.ClipByGlobalNorm(parameters.Select(p => p.P), options.MaxGradNorm > 0 ? options.MaxGradNorm : double.PositiveInfinity);
             if (!double.IsFinite(gradNorm)) Fail(batches, Step + 1, $"gradient norm is {gradNorm} (loss {loss}); stopped before updating the weights");
             optimizer.Step();
