@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using Finetune.Testing;
 using Finetune.Torch.Training;
+using Xunit.Abstractions;
 
 namespace Finetune.Torch.Tests.Training.Trainer;
 
-public sealed class TrainerLearningTests
+public sealed class TrainerLearningTests(ITestOutputHelper output)
 {
     private static TrainerOptions Options => TrainerData.Options with
     {
@@ -35,6 +36,7 @@ public sealed class TrainerLearningTests
             result = trainer.Train(new SyncProgress<TrainerProgress>(seen.Add));
         }
 
+        output.WriteLine($"eval loss {before:F4} -> {result.LastEvalLoss:F4}, train loss {seen[0].Loss:F4} -> {seen[^1].Loss:F4}");
         Assert.True(result.LastEvalLoss < 0.5 * before, $"eval loss {before} -> {result.LastEvalLoss}");
         Assert.Equal(Enumerable.Range(1, 48).Select(i => (long)i), seen.Select(p => p.Step));
         Assert.All(seen, p => Assert.Equal(48, p.TotalSteps));
@@ -78,6 +80,7 @@ public sealed class TrainerLearningTests
         Assert.True(fp32[^1] < 0.7 * fp32[0], $"fp32 loss {fp32[0]} -> {fp32[^1]}");
         // stated tolerance: every step's loss within 2% of fp32's on this run
         double worst = fp32.Zip(q8, (a, b) => Math.Abs(a - b) / a).Max();
+        output.WriteLine($"fp32 {fp32[0]:F4} -> {fp32[^1]:F4}, 8-bit {q8[0]:F4} -> {q8[^1]:F4}, worst step difference {worst:P3}; state {bytes[OptimizerKind.AdamW8bit]} vs {bytes[OptimizerKind.AdamW]} bytes");
         Assert.True(worst < 0.02, $"8-bit loss differs from fp32 by up to {worst:P2}");
         Assert.True(bytes[OptimizerKind.AdamW8bit] <= 0.30 * bytes[OptimizerKind.AdamW], $"{bytes[OptimizerKind.AdamW8bit]} vs {bytes[OptimizerKind.AdamW]} bytes");
     }
