@@ -23,6 +23,14 @@ public sealed class Stories260KTests
     }
 
     [Fact]
+    public void Bf16_model_tells_the_same_first_sentence()
+    {
+        using var model = LlamaForCausalLM.Load(ModelPath, TorchSharp.torch.ScalarType.BFloat16);
+        var ids = Generator.Generate(model, OnceUponATime, new GenerationOptions { MaxNewTokens = 16 });
+        Assert.StartsWith("Once upon a time, there was a little girl named Lily.", Decode(OnceUponATime.Skip(1).Concat(ids)));
+    }
+
+    [Fact]
     public void Mean_token_nll_of_the_reference_sentence_is_about_0_28()
     {
         using var model = LlamaForCausalLM.Load(ModelPath);

@@ -56,6 +56,24 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public void Sharded_folder_loads_the_same_weights_and_f32_converts_to_bf16_on_request()
+    {
+        using var model = TinyLlama.Random(TinyLlama.Config(tied: false, llama3: true), ScalarType.Float32, seed: 8);
+        var folder = TestPaths.NewTempDir();
+        var files = SafetensorsWriter.WriteSharded(folder, model.StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value)), maxShardBytes: 4096);
+        Assert.True(files.Count > 3);
+        model.Config.Save(Path.Combine(folder, "config.json"));
+        using var loaded = LlamaForCausalLM.Load(folder, ScalarType.BFloat16);
+        Assert.Equal(ScalarType.BFloat16, loaded.DType);
+        var original = model.StateNames();
+        foreach (var (name, p) in loaded.StateNames())
+        {
+            using var expected = original[name].detach().to_type(ScalarType.BFloat16);
+            Assert.True(p.bytes.SequenceEqual(expected.bytes), name);
+        }
+    }
+
+    [Fact]
     public void Bf16_compute_stays_close_to_the_float64_forward()
     {
         using var model = TinyLlama.Random(TinyLlama.Config(tied: false, llama3: true), ScalarType.BFloat16, seed: 5);

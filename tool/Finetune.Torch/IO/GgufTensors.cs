@@ -1,22 +1,28 @@
 using System.Text.RegularExpressions;
 using Finetune.Text.Gguf;
 using Finetune.Torch.Llama;
+using Microsoft.Win32.SafeHandles;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Finetune.Torch.IO;
 
 /// <summary>
 /// The tensors of a llama GGUF file (F32, F16, BF16), translated to Hugging Face names and layout by
-/// <see cref="ToHuggingFace"/>, with the <see cref="LlamaConfig"/> its metadata describes.
+/// <see cref="ToHuggingFace"/> as they are read (one tensor in memory at a time), with the
+/// <see cref="LlamaConfig"/> its metadata describes.
 /// </summary>
 public sealed partial class GgufTensors : ITensorSource
 {
-    private readonly Dictionary<string, Tensor> _tensors;
+    private static readonly Device Meta = torch.device("meta");
+    private readonly SafeFileHandle _handle;
+    private readonly Dictionary<string, (GgufTensorInfo Info, long[] Shape)> _tensors;
 
-    private GgufTensors(string path, LlamaConfig config, Dictionary<string, Tensor> tensors)
+    private GgufTensors(string path, LlamaConfig config, SafeFileHandle handle, Dictionary<string, (GgufTensorInfo, long[])> tensors)
     {
         Path = path;
         Config = config;
+        _handle = handle;
         _tensors = tensors;
         Names = tensors.Keys.Order(StringComparer.Ordinal).ToArray();
     }
@@ -25,6 +31,7 @@ public sealed partial class GgufTensors : ITensorSource
     public LlamaConfig Config { get; }
     public IReadOnlyList<string> Names { get; }
 
+    /// <summary>Reads the header and maps every tensor to its Hugging Face name and shape; data is read on demand.</summary>
     public static GgufTensors Open(string path)
     {
         GgufFile gguf;
@@ -37,64 +44,58 @@ public sealed partial class GgufTensors : ITensorSource
             throw new CheckpointException(path, e.Message[(e.FilePath.Length + 2)..], e);
         }
         var config = ConfigFrom(gguf);
+        var tensors = new Dictionary<string, (GgufTensorInfo, long[])>(StringComparer.Ordinal);
         foreach (var info in gguf.Tensors)
+        {
             if (info.Type is not (GgufType.F32 or GgufType.F16 or GgufType.BF16))
                 throw new CheckpointException(path, $"tensor '{info.Name}' has type {info.Type}, which is not supported (only F32, F16 and BF16 GGUF tensors load; quantized models must be dequantized first)");
-
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        try
-        {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            foreach (var info in gguf.Tensors)
-            {
-                using var raw = empty(info.TorchShape, TorchType(info.Type));
-                TensorBytes.Read(handle, info.Offset, raw, path, info.Name);
-                var (name, tensor) = ToHuggingFace(info.Name, raw, config, path);
-                tensors.Add(name, tensor);
-            }
+            // The translation run on a shape-only (meta) tensor gives the name and shape without reading data.
+            using var shapeOnly = empty(info.TorchShape, TorchType(info.Type), Meta);
+            var (name, translated) = ToHuggingFace(info.Name, shapeOnly, config, path);
+            using (translated) tensors.Add(name, (info, translated.shape));
         }
-        catch
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-            throw;
-        }
-        return new GgufTensors(path, config, tensors);
+        return new GgufTensors(path, config, File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read), tensors);
     }
 
     public bool Contains(string name) => _tensors.ContainsKey(name);
 
-    public long[] ShapeOf(string name) => Get(name).shape;
+    public long[] ShapeOf(string name) => Get(name).Shape.ToArray();
 
-    public ScalarType? DTypeOf(string name) => Get(name).dtype;
+    public ScalarType? DTypeOf(string name) => TorchType(Get(name).Info.Type);
 
-    public Tensor Read(string name) => Get(name).clone();
+    public Tensor Read(string name)
+    {
+        var info = Get(name).Info;
+        using var raw = empty(info.TorchShape, TorchType(info.Type));
+        TensorBytes.Read(_handle, info.Offset, raw, Path, info.Name);
+        return ToHuggingFace(info.Name, raw, Config, Path).Tensor;
+    }
 
     public void CopyTo(string name, Tensor destination)
     {
-        var source = Get(name);
-        if (!source.shape.SequenceEqual(destination.shape))
-            throw new CheckpointException(Path, $"tensor '{name}' has shape [{string.Join(", ", source.shape)}], expected [{string.Join(", ", destination.shape)}]");
+        var shape = Get(name).Shape;
+        if (!shape.SequenceEqual(destination.shape))
+            throw new CheckpointException(Path, $"tensor '{name}' has shape [{string.Join(", ", shape)}], expected [{string.Join(", ", destination.shape)}]");
         using var _ = no_grad();
+        using var source = Read(name);
         destination.copy_(source);
     }
 
-    public void Dispose()
-    {
-        foreach (var t in _tensors.Values) t.Dispose();
-    }
+    public void Dispose() => _handle.Dispose();
 
     /// <summary>
     /// The whole difference between llama.cpp's GGUF llama layout and Hugging Face's, for one tensor:
     /// the name, and for <c>attn_q</c>/<c>attn_k</c> the row order (GGUF keeps Meta's interleaved RoPE
-    /// pairs (2i, 2i+1); HF's <c>rotate_half</c> pairs i with i + head_dim/2).
+    /// pairs (2i, 2i+1); HF's <c>rotate_half</c> pairs i with i + head_dim/2). Returns a new tensor the
+    /// caller owns (an alias of <paramref name="tensor"/> when only the name changes).
     /// </summary>
     public static (string Name, Tensor Tensor) ToHuggingFace(string ggufName, Tensor tensor, LlamaConfig config, string path)
     {
         switch (ggufName)
         {
-            case "token_embd.weight": return ("model.embed_tokens.weight", tensor.clone());
-            case "output_norm.weight": return ("model.norm.weight", tensor.clone());
-            case "output.weight": return ("lm_head.weight", tensor.clone());
+            case "token_embd.weight": return ("model.embed_tokens.weight", tensor.alias());
+            case "output_norm.weight": return ("model.norm.weight", tensor.alias());
+            case "output.weight": return ("lm_head.weight", tensor.alias());
             case "rope_freqs.weight":
                 throw new CheckpointException(path, "tensor 'rope_freqs.weight' (RoPE frequency factors baked in by llama.cpp) is not supported; load the Hugging Face folder instead");
         }
@@ -119,7 +120,7 @@ public sealed partial class GgufTensors : ITensorSource
         {
             "attn_q" => (name, PairsToHalves(tensor, config.NumAttentionHeads, config.HeadDim)),
             "attn_k" => (name, PairsToHalves(tensor, config.KeyValueHeads, config.HeadDim)),
-            _ => (name, tensor.clone()),
+            _ => (name, tensor.alias()),
         };
     }
 
@@ -179,7 +180,7 @@ public sealed partial class GgufTensors : ITensorSource
         _ => ScalarType.BFloat16,
     };
 
-    private Tensor Get(string name) => _tensors.TryGetValue(name, out var t)
+    private (GgufTensorInfo Info, long[] Shape) Get(string name) => _tensors.TryGetValue(name, out var t)
         ? t
         : throw new CheckpointException(Path, $"no tensor '{name}'");
 

@@ -26,7 +26,7 @@ public static class Generator
             var fresh = cache is null ? sequence : sequence.Skip((int)cache.Length).ToList();
             var input = tensor(fresh.Select(i => (long)i).ToArray(), device: device).unsqueeze(0);    // (1, T)
             var logits = model.forward(input, cache).select(1, -1).squeeze(0).to_type(ScalarType.Float32); // (V)
-            int next = options.Temperature == 0 ? (int)logits.argmax().item<long>() : Sample(logits, options, sampler);
+            int next = options.Temperature == 0 ? (int)logits.argmax().item<long>() : Sample(logits, options.Temperature, options.TopP, sampler);
             sequence.Add(next);
             produced.Add(next);
             onToken?.Invoke(next);
@@ -36,14 +36,15 @@ public static class Generator
     }
 
     /// <summary>softmax(logits / T), cut to the top-p nucleus (at least one token), one multinomial draw.</summary>
-    private static int Sample(Tensor logits, GenerationOptions options, torch.Generator sampler)
+    internal static int Sample(Tensor logits, double temperature, double topP, torch.Generator sampler)
     {
-        var probs = (logits / options.Temperature).softmax(-1);
-        if (options.TopP < 1)
+        using var scope = NewDisposeScope();
+        var probs = (logits / temperature).softmax(-1);
+        if (topP < 1)
         {
             var (sorted, order) = probs.sort(descending: true);
             var before = sorted.cumsum(0) - sorted;                                    // mass of higher-ranked tokens
-            var keep = before < options.TopP;                                           // the top token always stays
+            var keep = before < topP;                                           // the top token always stays
             var kept = sorted.masked_fill(keep.logical_not(), 0);
             probs = zeros_like(probs).scatter(0, order, kept);
         }
