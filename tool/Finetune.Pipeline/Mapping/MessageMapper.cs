@@ -85,6 +85,7 @@ public sealed class MessageMapper
         null => "null",
         JsonObject => "an object",
         JsonArray => "a list",
+        _ when value.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "a boolean",
         _ => $"a {value.GetValueKind().ToString().ToLowerInvariant()}",
     };
 
