@@ -49,7 +49,7 @@ public sealed class DatasetMapperTests
         ]);
 
     private static DatasetMapper Mapper(BadRowPolicy policy = BadRowPolicy.Skip, ChatTemplate? template = null, MessageMapper? messages = null) =>
-        new(messages ?? QuestionAnswer, Llama3.Conversations(template ?? Plain), policy, maxSeqLength: 20, LossOn.Assistant);
+        new(messages ?? QuestionAnswer, Llama3.Conversations(template ?? Plain), policy, maxSeqLength: 20);
 
     [Fact]
     public void Hand_counts_hold_for_the_reference_tokenizer()

@@ -16,7 +16,7 @@ public sealed class MapStageTests
 {
     private readonly string _dir = TestPaths.NewTempDir("mapstage");
 
-    private Recipe WriteRecipe(string extraData = "")
+    private Recipe WriteRecipe(string extraData = "", string templateVars = "template_vars: { date_string: \"26 Jul 2024\" }")
     {
         var rows = Enumerable.Range(1, 8).Select(i =>
             new JsonObject { ["instruction"] = $"What is {i} + {i}?", ["reasoning"] = $"{i} and {i} make {2 * i}.", ["output"] = $"{2 * i}" }.ToJsonString());
@@ -31,7 +31,7 @@ public sealed class MapStageTests
               messages:
                 - { role: user, content: "{{ instruction }}" }
                 - { role: assistant, content: "<think>{{ reasoning }}</think><answer>{{ output }}</answer>" }
-              template_vars: { date_string: "26 Jul 2024" }
+              {{{templateVars}}}
             {{{extraData}}}
             train:
               max_seq_length: 256
@@ -101,6 +101,19 @@ public sealed class MapStageTests
         Assert.Equal(["msg map: 8 rows: 6 train, 2 test; " +
                       $"{stats["tokens"]} tokens ({stats["loss_tokens"]} with loss); 0 truncated, 0 dropped, 0 bad rows skipped"],
             ((RecordingObserver)run.Observer).Events);
+    }
+
+    [Fact]
+    public void An_unpinned_date_string_is_reported()
+    {
+        var run = Run(Path.Combine(_dir, "out"));
+        new MapStage(WriteRecipe(templateVars: "loss_on: all")).Run(run);
+        var events = ((RecordingObserver)run.Observer).Events;
+        Assert.Equal("msg map: warning: chat template tokenizer_config.json reads date_string, which data.template_vars does not pin: " +
+                     "it renders today's date, so the shards change from day to day", events[0]);
+        var stats = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "out", "stats.json")))!;
+        Assert.Equal("all", (string)stats["loss_on"]!);
+        Assert.Equal((long)stats["tokens"]! - 8, (long)stats["loss_tokens"]!);
     }
 
     [Fact]

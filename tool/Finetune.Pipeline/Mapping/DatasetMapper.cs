@@ -13,7 +13,7 @@ namespace Finetune.Pipeline.Mapping;
 /// and <c>test_rows.jsonl</c> (each kept test row's columns, messages, prompt and expected completion,
 /// in shard order, for the evaluate stage).
 /// </summary>
-public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer conversations, BadRowPolicy onBadRow, int maxSeqLength, LossOn lossOn)
+public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer conversations, BadRowPolicy onBadRow, int maxSeqLength)
 {
     public const string TrainShard = "train";
     public const string TestShard = "test";
@@ -30,7 +30,7 @@ public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer 
     /// <summary>Maps an already split dataset; <paramref name="rowsRead"/> is recorded in stats.json.</summary>
     public MapStatistics Write(DatasetSplit split, int rowsRead, string outputDir)
     {
-        var stats = new MapStatistics(rowsRead, maxSeqLength, lossOn);
+        var stats = new MapStatistics(rowsRead, maxSeqLength, conversations.LossOn);
         using (var train = new TokenShardWriter(Path.Combine(outputDir, TrainShard)))
             foreach (var row in split.Train)
                 if (Process(row, stats.Train) is { } done)
