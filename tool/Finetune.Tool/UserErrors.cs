@@ -6,18 +6,19 @@ namespace Finetune.Tool;
 /// </summary>
 public static class UserErrors
 {
-    private static readonly HashSet<string> TypeNames =
-    [
-        "RecipeException", "PipelineException", "StoreLockedException", "GgufException", "TokenizerException",
-        "TemplateException", "CheckpointException", "DataException", "ModelException", "UserInputException",
-        "CommandParseException", "CommandRuntimeException",
-    ];
+    /// <summary>Spectre.Console.Cli's own parse errors: a wrong option is the user's input too.</summary>
+    private static readonly HashSet<string> CommandLineErrors = ["CommandParseException", "CommandRuntimeException"];
 
+    /// <summary>
+    /// Every exception type the project defines (namespace Finetune.*) reports bad input by design: recipe,
+    /// store lock, GGUF, tokenizer, template, checkpoint, data, training errors. Missing files too.
+    /// </summary>
     public static string? Describe(Exception e)
     {
-        if (e is FileNotFoundException fnf) return fnf.Message;
-        if (e is DirectoryNotFoundException dnf) return dnf.Message;
-        return TypeNames.Contains(e.GetType().Name) ? e.Message.ReplaceLineEndings(" ") : null;
+        if (e is FileNotFoundException or DirectoryNotFoundException) return e.Message;
+        var type = e.GetType();
+        bool ours = type.Namespace?.StartsWith("Finetune.", StringComparison.Ordinal) == true;
+        return ours || CommandLineErrors.Contains(type.Name) ? e.Message.ReplaceLineEndings(" ") : null;
     }
 }
 
