@@ -62,6 +62,27 @@ public static class CliApp
             cache.AddCommand<CacheGcCommand>("gc").WithDescription("Remove leftovers of crashed runs and, given recipes, entries their locks do not reference.");
             cache.AddCommand<CacheVerifyCommand>("verify").WithDescription("Rehash every entry's files against its manifest.");
         });
+        config.AddCommand<TokenizeCommand>("tokenize")
+            .WithDescription("Encode text with a model's tokenizer (optionally with added tokens): one {\"text\", \"ids\"} JSON line per input.")
+            .WithExample("tokenize", "--model", "models/Llama-3.2-1B-Instruct", "--add", "<think>", "--bos", "--text", "<think>hi</think>");
+        config.AddBranch("template", template =>
+        {
+            template.SetDescription("Chat templates.");
+            template.AddCommand<TemplateRenderCommand>("render").WithDescription("Render a chat template with a JSON context; prints exactly the rendered text.");
+        });
+        config.AddCommand<ScoreCommand>("score")
+            .WithDescription("Per-token log-probabilities of a text or of token ids under a model (fp32).");
+        config.AddCommand<GenerateCommand>("generate")
+            .WithDescription("Continue a prompt with a model, streaming the text (greedy unless --temperature).")
+            .WithExample("generate", "--model", "stories260K.gguf", "--prompt", "Once upon a time");
+        config.AddBranch("bench", bench =>
+        {
+            bench.SetDescription("Benchmarks: one result line (or JSON with --json, and --out FILE).");
+            bench.AddCommand<BenchTokenizeCommand>("tokenize").WithDescription("Tokenizer throughput on a JSONL file: rows/s and tokens/s on one thread.");
+            bench.AddCommand<BenchForwardCommand>("forward").WithDescription("Model forward passes on random ids: tokens/s and peak RSS.");
+        });
+        config.AddCommand<DemoDataCommand>("demo-data")
+            .WithDescription("Write the demo reasoning dataset (recipes/data/demo-reasoning.jsonl is --count 2000 --seed 7).");
         config.AddCommand<SchemaCommand>("schema")
             .WithDescription("Print the recipe JSON schema (recipes/recipe.schema.json is this output).");
     }

@@ -9,7 +9,7 @@ public static class UserErrors
     private static readonly HashSet<string> TypeNames =
     [
         "RecipeException", "PipelineException", "StoreLockedException", "GgufException", "TokenizerException",
-        "TemplateException", "CheckpointException", "DataException", "ModelException", "UserInputException",
+        "TemplateException", "TemplateLoadException", "CheckpointException", "DataException", "ModelException", "UserInputException",
         "CommandParseException", "CommandRuntimeException",
     ];
 
@@ -17,7 +17,9 @@ public static class UserErrors
     {
         if (e is FileNotFoundException fnf) return fnf.Message;
         if (e is DirectoryNotFoundException dnf) return dnf.Message;
-        return TypeNames.Contains(e.GetType().Name) ? e.Message.ReplaceLineEndings(" ") : null;
+        for (var type = e.GetType(); type != null; type = type.BaseType) // TemplateSyntaxException is a TemplateException
+            if (TypeNames.Contains(type.Name)) return e.Message.ReplaceLineEndings(" ");
+        return null;
     }
 }
 
