@@ -87,6 +87,6 @@ public sealed class BenchForwardCommand : Command<BenchForwardCommand.Settings>
     private static void Step(LlamaForCausalLM model, Tensor ids)
     {
         using var scope = NewDisposeScope();
-        model.forward(ids).sum().item<float>(); // reading a value waits for the pass to finish
+        model.forward(ids).sum().to_type(ScalarType.Float32).item<float>(); // reading a value waits for the pass to finish
     }
 }

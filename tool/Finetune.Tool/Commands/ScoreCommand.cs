@@ -70,9 +70,13 @@ public sealed class ScoreCommand : Command<ScoreCommand.Settings>
         }
         tokenizer ??= TryTokenizer(path);
         output.WriteLine($"{"pos",5} {"id",8}  {"logprob",10}  token");
+        var before = tokenizer?.Decode(ids.Take(1)) ?? "";
         for (int i = 0; i < logProbs.Length; i++)
         {
-            var token = tokenizer is null ? "" : JsonSerializer.Serialize(tokenizer.Decode([ids[i + 1]]), Escaped);
+            // The text this token adds after the ones before it (decoding it alone would lose a SentencePiece leading space).
+            var upTo = tokenizer?.Decode(ids.Take(i + 2)) ?? "";
+            var token = tokenizer is null ? "" : JsonSerializer.Serialize(upTo.StartsWith(before, StringComparison.Ordinal) ? upTo[before.Length..] : tokenizer.Decode([ids[i + 1]]), Escaped);
+            before = upTo;
             output.WriteLine($"{i + 1,5} {ids[i + 1],8}  {logProbs[i].ToString("0.0000", CultureInfo.InvariantCulture),10}  {token}");
         }
         if (logProbs.Length > 0)

@@ -42,11 +42,12 @@ public sealed class TemplateRenderCommand : Command<TemplateRenderCommand.Settin
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
+        DateTimeOffset? now = settings.Now is { } date ? ParseDate(date) : null;
         var template = settings.Template is { } file
             ? (File.Exists(file) ? ChatTemplate.Load(file) : throw new UserInputException($"{file}: template file not found"))
             : ModelPaths.ChatTemplate(ModelPaths.Require(settings.Model));
         var variables = ReadContext(settings.Context!);
-        if (settings.Now is { } now) variables.Now = ParseDate(now);
+        variables.Now = now;
         var text = template.Render(variables).Text;
         using var output = StandardOutput.Open();
         output.Write(text);
