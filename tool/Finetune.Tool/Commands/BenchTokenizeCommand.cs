@@ -14,7 +14,7 @@ public sealed class BenchTokenizeCommand : Command<BenchTokenizeCommand.Settings
     public sealed class Settings : BenchSettings
     {
         [CommandOption("--model <PATH>")]
-        [Description("A Hugging Face model folder or a .gguf file.")]
+        [Description("A Hugging Face model folder, its tokenizer.json, or a .gguf file.")]
         public string? Model { get; init; }
 
         [CommandOption("--jsonl <FILE>")]
@@ -34,7 +34,7 @@ public sealed class BenchTokenizeCommand : Command<BenchTokenizeCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var model = ModelPaths.Require(settings.Model);
+        var model = ModelPaths.Require(settings.Model, tokenizerJson: true);
         var tokenizer = ModelPaths.Tokenizer(model);
         var rows = JsonlTexts.Read(settings.Jsonl!).ToList();
         if (rows.Count == 0) throw new UserInputException($"{settings.Jsonl}: no rows to encode");

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.Inference;
 using Finetune.Torch.Llama;
+using Finetune.Tool.Output;
 using Spectre.Console.Cli;
 
 namespace Finetune.Tool.Commands;
@@ -82,7 +83,7 @@ public sealed class GenerateCommand : Command<GenerateCommand.Settings>
         };
 
         using var output = StandardOutput.Open(autoFlush: true);
-        var stream = new TextStream(tokenizer, prompt);
+        var stream = new IncrementalDecoder(tokenizer, prompt);
         var generated = Generator.Generate(model, prompt, options, id =>
         {
             cancellation.ThrowIfCancellationRequested();
@@ -111,47 +112,5 @@ public sealed class GenerateCommand : Command<GenerateCommand.Settings>
         var message = new Dictionary<string, object?> { ["role"] = "user", ["content"] = prompt };
         var text = template.RenderMessages([message], addGenerationPrompt: true).Text;
         return tokenizer.Encode(text, addBos: false);
-    }
-
-    /// <summary>
-    /// Incremental decoding: decodes prompt + generated ids each time and hands out the new suffix, holding back
-    /// a trailing U+FFFD (a character whose bytes have not all arrived yet). Decoding the prompt along with the
-    /// continuation keeps the spaces a SentencePiece decoder would strip at the start of a text.
-    /// </summary>
-    private sealed class TextStream(HfTokenizer tokenizer, IReadOnlyList<int> prompt)
-    {
-        private readonly List<int> _ids = [.. prompt];
-        private readonly string _promptText = tokenizer.Decode(prompt, skipSpecialTokens: true);
-        private int _emitted;
-
-        /// <summary>The whole continuation decoded so far.</summary>
-        public string Text { get; private set; } = "";
-
-        public string Add(int id)
-        {
-            _ids.Add(id);
-            var full = tokenizer.Decode(_ids, skipSpecialTokens: true);
-            Text = full.StartsWith(_promptText, StringComparison.Ordinal) ? full[_promptText.Length..] : full[CommonPrefix(full, _promptText)..];
-            var ready = Text.EndsWith('\uFFFD') ? Text.Length - 1 : Text.Length;
-            if (ready <= _emitted) return "";
-            var fresh = Text[_emitted..ready];
-            _emitted = ready;
-            return fresh;
-        }
-
-        /// <summary>What is still held back when generation ends.</summary>
-        public string Flush()
-        {
-            var rest = Text.Length > _emitted ? Text[_emitted..] : "";
-            _emitted = Text.Length;
-            return rest;
-        }
-
-        private static int CommonPrefix(string a, string b)
-        {
-            int n = 0;
-            while (n < a.Length && n < b.Length && a[n] == b[n]) n++;
-            return n;
-        }
     }
 }

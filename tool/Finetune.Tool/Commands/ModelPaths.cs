@@ -9,13 +9,15 @@ namespace Finetune.Tool.Commands;
 /// </summary>
 public static class ModelPaths
 {
-    /// <summary>The path, checked to be a folder or a .gguf / .safetensors file.</summary>
-    public static string Require(string? path)
+    /// <summary>The path, checked to be a folder or a .gguf / .safetensors file (or, for tokenizer-only commands, a tokenizer.json).</summary>
+    public static string Require(string? path, bool tokenizerJson = false)
     {
         if (string.IsNullOrEmpty(path)) throw new UserInputException("--model is required (a Hugging Face model folder or a .gguf file)");
         if (Directory.Exists(path)) return path;
         if (!File.Exists(path)) throw new UserInputException($"{path}: no such model file or folder");
         if (path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            return path;
+        if (tokenizerJson && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             return path;
         throw new UserInputException($"{path}: unknown model file type (expected a Hugging Face model folder or a .gguf file)");
     }

@@ -12,7 +12,7 @@ public sealed class TokenizeCommand : Command<TokenizeCommand.Settings>
     public sealed class Settings : GlobalSettings
     {
         [CommandOption("--model <PATH>")]
-        [Description("A Hugging Face model folder (tokenizer.json) or a .gguf file.")]
+        [Description("A Hugging Face model folder, its tokenizer.json, or a .gguf file.")]
         public string? Model { get; init; }
 
         [CommandOption("--add <TOKEN>")]
@@ -43,7 +43,7 @@ public sealed class TokenizeCommand : Command<TokenizeCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var model = ModelPaths.Require(settings.Model);
+        var model = ModelPaths.Require(settings.Model, tokenizerJson: true);
         var tokenizer = ModelPaths.Tokenizer(model);
         if (settings.Add.Length > 0)
         {
