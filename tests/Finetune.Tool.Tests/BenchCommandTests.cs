@@ -23,6 +23,7 @@ public sealed class BenchCommandTests
         Assert.Equal(expectedTokens, (int)json["tokens"]!);
         Assert.True((double)json["rows_per_s"]! > 0);
         Assert.True((double)json["tokens_per_s"]! > 0);
+        Assert.True((double)json["tokens_per_cpu_s"]! > 0);
     }
 
     [Fact]
