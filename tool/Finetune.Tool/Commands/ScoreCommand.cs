@@ -47,6 +47,8 @@ public sealed class ScoreCommand : Command<ScoreCommand.Settings>
         }
     }
 
+    private static readonly JsonSerializerOptions Escaped = new() { Encoder = StandardOutput.JsonOptions.Encoder };
+
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var path = ModelPaths.Require(settings.Model);
@@ -55,36 +57,45 @@ public sealed class ScoreCommand : Command<ScoreCommand.Settings>
         using var model = LlamaForCausalLM.Load(path, ScalarType.Float32);
         var vocab = model.Config.VocabSize;
         if (ids.FirstOrDefault(id => id >= vocab, -1) is var bad and >= 0)
-            throw new UserInputException($"--ids: token id {bad} is outside the model's vocabulary (0..{vocab - 1})");
+            throw new UserInputException($"{(settings.Ids is null ? "--text" : "--ids")}: token id {bad} is outside the model's vocabulary (0..{vocab - 1})");
         var logProbs = Scorer.TokenLogProbs(model, ids);
 
         using var output = StandardOutput.Open();
         if (settings.Json)
-        {
             output.WriteLine(StandardOutput.Json(w =>
             {
                 w.WriteNumbers("ids", ids);
                 w.WriteNumbers("token_logprobs", logProbs);
             }));
-            return CliApp.Ok;
+        else
+            PrintTable(output, tokenizer ?? TryTokenizer(path), ids, logProbs);
+        return CliApp.Ok;
+    }
+
+    /// <summary>One row per scored token: position, id, logprob, and the text it adds (JSON-quoted so spaces show).</summary>
+    private static void PrintTable(TextWriter output, HfTokenizer? tokenizer, IReadOnlyList<int> ids, float[] logProbs)
+    {
+        if (logProbs.Length == 0)
+        {
+            Console.Error.WriteLine("nothing to score: fewer than two tokens");
+            return;
         }
-        tokenizer ??= TryTokenizer(path);
         output.WriteLine($"{"pos",5} {"id",8}  {"logprob",10}  token");
         var before = tokenizer?.Decode(ids.Take(1)) ?? "";
         for (int i = 0; i < logProbs.Length; i++)
         {
-            // The text this token adds after the ones before it (decoding it alone would lose a SentencePiece leading space).
-            var upTo = tokenizer?.Decode(ids.Take(i + 2)) ?? "";
-            var token = tokenizer is null ? "" : JsonSerializer.Serialize(upTo.StartsWith(before, StringComparison.Ordinal) ? upTo[before.Length..] : tokenizer.Decode([ids[i + 1]]), Escaped);
-            before = upTo;
+            var token = "";
+            if (tokenizer is not null)
+            {
+                // Decoding the token alone would lose a SentencePiece leading space: take what it adds to the text before it.
+                var upTo = tokenizer.Decode(ids.Take(i + 2));
+                token = JsonSerializer.Serialize(upTo.StartsWith(before, StringComparison.Ordinal) ? upTo[before.Length..] : tokenizer.Decode([ids[i + 1]]), Escaped);
+                before = upTo;
+            }
             output.WriteLine($"{i + 1,5} {ids[i + 1],8}  {logProbs[i].ToString("0.0000", CultureInfo.InvariantCulture),10}  {token}");
         }
-        if (logProbs.Length > 0)
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean NLL {-logProbs.Average(v => (double)v):0.0000} over {logProbs.Length} tokens"));
-        return CliApp.Ok;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean NLL {-logProbs.Average(v => (double)v):0.0000} over {logProbs.Length} tokens"));
     }
-
-    private static readonly JsonSerializerOptions Escaped = new() { Encoder = StandardOutput.JsonOptions.Encoder };
 
     /// <summary>"1,2,3" (spaces allowed) as ids; one line naming the bad item otherwise.</summary>
     internal static IReadOnlyList<int> ParseIds(string text)
