@@ -49,17 +49,7 @@ public sealed class GenerateCommandTests
     public async Task Chat_wraps_the_prompt_with_the_llama_3_2_template()
     {
         // A tiny random model over the real Llama 3.2 tokenizer: the prompt ids are the point, not the reply.
-        var folder = Path.Combine(_dir, "tiny-llama3");
-        var config = new LlamaConfig
-        {
-            VocabSize = 128256, HiddenSize = 8, IntermediateSize = 16, NumHiddenLayers = 1, NumAttentionHeads = 2,
-            NumKeyValueHeads = 1, TieWordEmbeddings = true, BosTokenId = 128000, EosTokenId = 128009,
-        };
-        using (var model = new LlamaForCausalLM(config))
-            model.SaveHuggingFace(folder);
-        foreach (var file in new[] { "tokenizer.json", "tokenizer_config.json", "generation_config.json" })
-            File.Copy(TestPaths.Reference("llama3", file), Path.Combine(folder, file));
-
+        var folder = TinyLlama3Folder();
         var r = await ToolOutput.Run(_dir, "generate", "--model", folder, "--chat", "--prompt", "Hello!", "--max-new-tokens", "2", "--json");
         Assert.True(r.ExitCode == 0, r.StandardError);
         var prompt = JsonNode.Parse(Assert.Single(r.OutputLines))!["prompt_ids"]!.AsArray().Select(n => (int)n!).ToArray();
@@ -79,5 +69,47 @@ public sealed class GenerateCommandTests
     {
         var r = await ToolOutput.Run(_dir, "generate", "--model", Stories, "--chat", "--prompt", "Hi");
         Assert.Contains("has no chat template", r.AssertUserError());
+    }
+
+    /// <summary>
+    /// A tiny random Llama (vocab 128256) saved with the reference Llama 3.2 tokenizer files. With
+    /// <paramref name="flatLogits"/> the final norm's weight is zero, so every logit is 0 and greedy decoding
+    /// picks id 0 (argmax returns the first of equal maxima).
+    /// </summary>
+    private string TinyLlama3Folder(bool flatLogits = false, int configEos = 128009, string? generationConfig = null)
+    {
+        var folder = Path.Combine(_dir, $"tiny-llama3-{Guid.NewGuid():N}");
+        var config = new LlamaConfig
+        {
+            VocabSize = 128256, HiddenSize = 8, IntermediateSize = 16, NumHiddenLayers = 1, NumAttentionHeads = 2,
+            NumKeyValueHeads = 1, TieWordEmbeddings = true, BosTokenId = 128000, EosTokenId = configEos,
+        };
+        using (var model = new LlamaForCausalLM(config))
+        {
+            if (flatLogits)
+                using (TorchSharp.torch.no_grad())
+                    model.model.norm.weight.zero_();
+            model.SaveHuggingFace(folder);
+        }
+        foreach (var file in new[] { "tokenizer.json", "tokenizer_config.json", "generation_config.json" })
+            File.Copy(TestPaths.Reference("llama3", file), Path.Combine(folder, file));
+        if (generationConfig != null)
+            File.WriteAllText(Path.Combine(folder, "generation_config.json"), generationConfig);
+        return folder;
+    }
+
+    [Theory]
+    [InlineData(128009, """{"eos_token_id": [128001, 0]}""", "[0]", "eos")]  // eos from generation_config.json
+    [InlineData(0, """{"eos_token_id": [128001, 128009]}""", "[0]", "eos")]  // eos from config.json
+    [InlineData(128009, """{"eos_token_id": [128001]}""", "[0,0,0]", "length")]
+    public async Task Generation_stops_at_any_eos_id_of_the_tokenizer_or_the_model(int configEos, string generationConfig, string ids, string stop)
+    {
+        var folder = TinyLlama3Folder(flatLogits: true, configEos, generationConfig);
+        var r = await ToolOutput.Run(_dir, "generate", "--model", folder, "--prompt", "The end.", "--max-new-tokens", "3", "--json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        var json = JsonNode.Parse(Assert.Single(r.OutputLines))!;
+        Assert.Equal("[128000,791,842,13]", json["prompt_ids"]!.ToJsonString()); // BOS + "The end." (encode_samples.jsonl)
+        Assert.Equal(ids, json["ids"]!.ToJsonString());
+        Assert.Equal(stop, (string)json["stop"]!);
     }
 }
