@@ -64,7 +64,7 @@ public static class CliApp
         });
         config.AddCommand<TokenizeCommand>("tokenize")
             .WithDescription("Encode text with a model's tokenizer (optionally with added tokens): one {\"text\", \"ids\"} JSON line per input.")
-            .WithExample("tokenize", "--model", "models/Llama-3.2-1B-Instruct", "--add", "<think>", "--bos", "--text", "<think>hi</think>");
+            .WithExample("tokenize", "--model", "models/Llama-3.2-1B-Instruct", "--add", "\"<think>\"", "--bos", "--text", "\"<think>hi</think>\"");
         config.AddBranch("template", template =>
         {
             template.SetDescription("Chat templates.");
@@ -74,7 +74,7 @@ public static class CliApp
             .WithDescription("Per-token log-probabilities of a text or of token ids under a model (fp32).");
         config.AddCommand<GenerateCommand>("generate")
             .WithDescription("Continue a prompt with a model, streaming the text (greedy unless --temperature).")
-            .WithExample("generate", "--model", "stories260K.gguf", "--prompt", "Once upon a time");
+            .WithExample("generate", "--model", "stories260K.gguf", "--prompt", "\"Once upon a time\"");
         config.AddBranch("bench", bench =>
         {
             bench.SetDescription("Benchmarks: one result line (or JSON with --json, and --out FILE).");
