@@ -5,7 +5,7 @@ namespace Finetune.Tool;
 
 /// <summary>
 /// The command tree and the exit-code contract: 0 ok, 1 the user's input is wrong (one line on stderr),
-/// 2 our bug (one line; the stack trace only with --verbose).
+/// 2 our bug (one line; the stack trace only with --verbose); 130 cancelled (Ctrl-C).
 /// </summary>
 public static class CliApp
 {
@@ -21,6 +21,11 @@ public static class CliApp
         try
         {
             return await app.RunAsync(args);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled");
+            return 130;
         }
         catch (Finetune.Recipes.RecipeException e)
         {
@@ -62,6 +67,30 @@ public static class CliApp
             cache.AddCommand<CacheGcCommand>("gc").WithDescription("Remove leftovers of crashed runs and, given recipes, entries their locks do not reference.");
             cache.AddCommand<CacheVerifyCommand>("verify").WithDescription("Rehash every entry's files against its manifest.");
         });
+        config.AddCommand<TokenizeCommand>("tokenize")
+            .WithDescription("Encode text with a model's tokenizer (optionally with added tokens): one {\"text\", \"ids\"} JSON line per input.")
+            .WithExample("tokenize", "--model", "models/Llama-3.2-1B-Instruct", "--add", "\"<think>\"", "--bos", "--text", "\"<think>hi</think>\"");
+        config.AddBranch("template", template =>
+        {
+            template.SetDescription("Chat templates.");
+            template.AddCommand<TemplateRenderCommand>("render").WithDescription("Render a chat template with a JSON context; prints exactly the rendered text.");
+        });
+        config.AddCommand<ScoreCommand>("score")
+            .WithDescription("Per-token log-probabilities of a text or of token ids under a model (fp32).");
+        config.AddCommand<GenerateCommand>("generate")
+            .WithDescription("Continue a prompt with a model, streaming the text (greedy unless --temperature).")
+            .WithExample("generate", "--model", "stories260K.gguf", "--prompt", "\"Once upon a time\"");
+        config.AddBranch("bench", bench =>
+        {
+            bench.SetDescription("Benchmarks: one result line (or JSON with --json, and --out FILE).");
+            bench.AddCommand<BenchTokenizeCommand>("tokenize").WithDescription("Tokenizer throughput on a JSONL file: rows/s and tokens/s on one thread.");
+            bench.AddCommand<BenchForwardCommand>("forward").WithDescription("Model forward passes on random ids: tokens/s and peak RSS.");
+        });
+        config.AddCommand<DemoDataCommand>("demo-data")
+            .WithDescription("Write the demo reasoning dataset (recipes/data/demo-reasoning.jsonl is --count 2000 --seed 7).");
+        config.AddCommand<ChatCommand>("chat")
+            .WithDescription("Chat with an exported model folder (one-shot with PROMPT), streaming the think and answer parts.")
+            .WithExample("chat", "artifacts/export/think-answer-tiny", "\"Tom has 4 balls. He finds 3 more. How many balls does Tom have?\"");
         config.AddCommand<InitModelCommand>("init-model")
             .WithDescription("Write a small deterministic Hugging Face model folder (the embedded default's base model).")
             .WithExample("init-model", "--preset", "tiny", "--seed", "1", "--out", "recipes/models/tiny-llama");
