@@ -1,0 +1,134 @@
+using System.ComponentModel;
+using System.Text;
+using Finetune.Text.Templates;
+using Finetune.Text.Tokenizers;
+using Finetune.Tool.Output;
+using Finetune.Torch.Inference;
+using Finetune.Torch.Llama;
+using Spectre.Console.Cli;
+using static TorchSharp.torch;
+
+namespace Finetune.Tool.Commands;
+
+/// <summary>
+/// <c>dotnet finetune chat FOLDER [PROMPT]</c>: chat with an exported model, streaming tokens; the think
+/// part is dimmed and the answer part bold on a terminal. With PROMPT it answers once and exits.
+/// </summary>
+public sealed class ChatCommand : Command<ChatCommand.Settings>
+{
+    public sealed class Settings : GlobalSettings
+    {
+        [CommandArgument(0, "<FOLDER>")]
+        [Description("An exported Hugging Face folder (or any model folder with a chat template).")]
+        public string Folder { get; init; } = "";
+
+        [CommandArgument(1, "[PROMPT]")]
+        [Description("Answer this one prompt and exit; without it, read prompts from stdin until an empty line or EOF.")]
+        public string? Prompt { get; init; }
+
+        [CommandOption("--max-new-tokens <N>")]
+        [DefaultValue(256)]
+        public int MaxNewTokens { get; init; } = 256;
+
+        [CommandOption("--temperature <T>")]
+        [Description("0 = greedy.")]
+        [DefaultValue(0.0)]
+        public double Temperature { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        if (!Directory.Exists(settings.Folder)) throw new UserInputException($"{settings.Folder}: folder not found");
+        var tokenizer = ModelPaths.Tokenizer(settings.Folder);
+        var template = ModelPaths.ChatTemplate(settings.Folder, tokenizer);
+        using var model = LlamaForCausalLM.Load(settings.Folder, ScalarType.Float32);
+        model.RealVocabSize = tokenizer.VocabSize;
+        var eos = new HashSet<int>(tokenizer.EosIds.Concat(model.Config.EosTokenIds));
+        if (tokenizer.TokenToId("<|eot_id|>") is int eot) eos.Add(eot);
+        var history = new List<object>();
+        bool color = !System.Console.IsOutputRedirected;
+        foreach (var prompt in Prompts(settings.Prompt))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            history.Add(new Dictionary<string, object?> { ["role"] = "user", ["content"] = prompt });
+            var text = template.RenderMessages(history, addGenerationPrompt: true, tokenizer.BosToken, tokenizer.EosToken).Text;
+            bool hasBos = tokenizer.BosToken is { Length: > 0 } bos && text.StartsWith(bos, StringComparison.Ordinal);
+            var promptIds = tokenizer.Encode(text, addBos: !hasBos);
+            var printer = new StreamPrinter(new IncrementalDecoder(tokenizer, promptIds), color);
+            var ids = Finetune.Torch.Inference.Generator.Generate(model, promptIds,
+                new GenerationOptions { MaxNewTokens = settings.MaxNewTokens, Temperature = settings.Temperature, EosTokenIds = eos },
+                printer.Add);
+            printer.Finish();
+            var reply = tokenizer.Decode(ids.Where(i => !eos.Contains(i)));
+            history.Add(new Dictionary<string, object?> { ["role"] = "assistant", ["content"] = reply });
+        }
+        return CliApp.Ok;
+    }
+
+    private static IEnumerable<string> Prompts(string? once)
+    {
+        if (once != null)
+        {
+            yield return once;
+            yield break;
+        }
+        while (true)
+        {
+            if (!System.Console.IsInputRedirected) System.Console.Error.Write("> ");
+            var line = System.Console.ReadLine();
+            if (string.IsNullOrWhiteSpace(line)) yield break;
+            yield return line;
+        }
+    }
+
+    /// <summary>Prints the reply as the decoder releases it, dimming the think part and bolding the answer on a terminal.</summary>
+    private sealed class StreamPrinter(IncrementalDecoder decoder, bool color)
+    {
+        private const string Dim = "\u001b[2m", Bold = "\u001b[1m", Reset = "\u001b[0m";
+        private string _style = "";
+
+        public void Add(int id) => Write(decoder.Add(id));
+
+        public void Finish()
+        {
+            Write(decoder.Flush());
+            System.Console.Out.Write(color && _style.Length > 0 ? Reset + "\n" : "\n");
+            System.Console.Out.Flush();
+        }
+
+        private void Write(string piece)
+        {
+            if (piece.Length == 0) return;
+            if (!color)
+            {
+                System.Console.Out.Write(piece);
+                return;
+            }
+            var sb = new StringBuilder();
+            foreach (var part in SplitTags(piece))
+            {
+                if (part is "<think>") _style = Dim;
+                else if (part is "<answer>") _style = Bold;
+                sb.Append(_style).Append(part);
+                if (part is "</think>" or "</answer>") { _style = ""; sb.Append(Reset); }
+            }
+            System.Console.Out.Write(sb.ToString());
+            System.Console.Out.Flush();
+        }
+
+        private static IEnumerable<string> SplitTags(string piece)
+        {
+            int start = 0;
+            foreach (var tag in TagPositions(piece))
+            {
+                if (tag.Index > start) yield return piece[start..tag.Index];
+                yield return tag.Value;
+                start = tag.Index + tag.Value.Length;
+            }
+            if (start < piece.Length) yield return piece[start..];
+        }
+
+        private static IEnumerable<(int Index, string Value)> TagPositions(string piece) =>
+            System.Text.RegularExpressions.Regex.Matches(piece, "</?(think|answer)>").Select(m => (m.Index, m.Value));
+    }
+}
