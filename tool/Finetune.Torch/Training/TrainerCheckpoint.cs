@@ -45,7 +45,8 @@ public static class TrainerCheckpoint
         var root = Path.Combine(workDir, FolderName);
         var final = Path.Combine(root, $"step-{state.Step:D8}");
         var temp = Path.Combine(root, $".tmp-step-{state.Step:D8}");
-        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        if (Directory.Exists(root))
+            foreach (var stale in Directory.GetDirectories(root, ".tmp-step-*")) Directory.Delete(stale, recursive: true);  // left by a crash
         Directory.CreateDirectory(temp);
         model.SaveSafetensors(Path.Combine(temp, ModelFile));
         SaveOptimizer(Path.Combine(temp, OptimizerFile), optimizer);
