@@ -71,7 +71,7 @@ public static class TrainBench
             Seq = options.Seq,
             Steps = options.Steps,
             Optimizer = options.Optimizer == OptimizerKind.AdamW ? "adamw" : "adamw_8bit",
-            Dtype = options.DType != ScalarType.BFloat16 ? "fp32" : masters != null ? "bf16+fp32-master" : "bf16",
+            Dtype = options.DType != ScalarType.BFloat16 ? "fp32" : masters != null ? "bf16-mixed" : "bf16",
             Device = device.ToString(),
             Threads = get_num_threads(),
             TokensPerS = options.Batch * options.Seq / median,
