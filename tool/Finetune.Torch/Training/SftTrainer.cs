@@ -22,7 +22,8 @@ public sealed class SftTrainer : IDisposable
     private readonly TrainerOptions options;
     private readonly string workDir;
     private readonly Device device;
-    private readonly List<(string Name, Parameter P)> parameters;
+    private readonly List<(string Name, Parameter P)> parameters;   // what the optimizer trains: the model's, or fp32 masters
+    private readonly MasterWeights? masters;
     private readonly ITrainingOptimizer optimizer;
     private readonly int[] lengths;
     private readonly LrSchedule schedule;
@@ -51,7 +52,9 @@ public sealed class SftTrainer : IDisposable
         this.workDir = workDir;
         device = first.device;
         model.RealVocabSize = options.RealVocabSize;
-        parameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        var modelParameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        masters = model.DType == ScalarType.BFloat16 && options.MasterWeights ? new MasterWeights(modelParameters) : null;
+        parameters = masters?.Parameters ?? modelParameters;
         optimizer = TrainingOptimizers.Create(options.Optimizer, parameters, options.AdamW);
         TotalSteps = DataCursor.TotalSteps(lengths, options);
         schedule = LrSchedule.FromRatio(options.Schedule, options.WarmupRatio, TotalSteps);
@@ -76,7 +79,7 @@ public sealed class SftTrainer : IDisposable
         var state = TrainerCheckpoint.ReadState(checkpoint);
         if (state.TotalSteps != TotalSteps || state.Optimizer != options.Optimizer)
             throw new ArgumentException($"{checkpoint}: written for {state.TotalSteps} steps with {state.Optimizer}; these options give {TotalSteps} steps with {options.Optimizer}");
-        TrainerCheckpoint.Load(checkpoint, model, optimizer);
+        TrainerCheckpoint.Load(checkpoint, source => { if (masters != null) masters.Load(source); else model.LoadWeights(source); }, optimizer);
         Step = state.Step;
         elapsedBefore = state.ElapsedSeconds;
         cursor = new DataCursor(lengths, options, state.Data);
@@ -119,12 +122,14 @@ public sealed class SftTrainer : IDisposable
             }
             double loss = accumulator.Loss;
             if (!double.IsFinite(loss)) Fail(batches, Step + 1, $"loss is {loss}; stopped before updating the weights");
+            masters?.TakeGradients();
             if (frozen) freeze!.MaskGradients();
             double gradNorm = GradientClipping.ClipByGlobalNorm(parameters.Select(p => p.P), options.MaxGradNorm > 0 ? options.MaxGradNorm : double.PositiveInfinity);
             if (!double.IsFinite(gradNorm)) Fail(batches, Step + 1, $"gradient norm is {gradNorm} (loss {loss}); stopped before updating the weights");
             optimizer.Step();
             optimizer.ZeroGrad();
             if (frozen) freeze!.RestoreOldRows();
+            masters?.CopyToModel();
             if (frozen && Step + 1 == options.FreezeNewRowsSteps) freeze!.Dispose();
             Step++;
 
@@ -176,7 +181,7 @@ public sealed class SftTrainer : IDisposable
     }
 
     private string SaveCheckpoint(double elapsed) =>
-        TrainerCheckpoint.Save(workDir, model, optimizer, new TrainerState
+        TrainerCheckpoint.Save(workDir, masters?.Named() ?? model.StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value)), optimizer, new TrainerState
         {
             Step = Step,
             TotalSteps = TotalSteps,
@@ -189,9 +194,14 @@ public sealed class SftTrainer : IDisposable
     {
         foreach (var b in batches) b.Dispose();
         optimizer.ZeroGrad();
+        masters?.ZeroGrad();
         var last = TrainerCheckpoint.Latest(workDir);
         throw new TrainingException(step, message + (last is null ? "; no checkpoint was written yet" : $"; the last good checkpoint is {last}"));
     }
 
-    public void Dispose() => optimizer.Dispose();
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        masters?.Dispose();
+    }
 }

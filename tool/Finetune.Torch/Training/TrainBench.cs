@@ -38,7 +38,9 @@ public static class TrainBench
         using var model = options.Preset != null
             ? new LlamaForCausalLM(Presets[options.Preset](), options.DType, device)
             : LlamaForCausalLM.Load(options.ModelPath!, options.DType, device);
-        var parameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        var modelParameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        using var masters = options.DType == ScalarType.BFloat16 && options.MasterWeights ? new MasterWeights(modelParameters) : null;
+        var parameters = masters?.Parameters ?? modelParameters;
         using var optimizer = TrainingOptimizers.Create(options.Optimizer, parameters, new AdamWOptions { LearningRate = 1e-4 });
         var generator = new torch.Generator(options.Seed);
         var times = new List<double>();
@@ -51,9 +53,11 @@ public static class TrainBench
             var clock = Stopwatch.StartNew();
             var accumulator = new GradientAccumulator((long)options.Batch * (options.Seq - 1));
             accumulator.Backward(MaskedCrossEntropy.NextTokenSum(model.forward(ids), ids, mask));
-            GradientClipping.ClipByGlobalNorm(parameters.Select(p => p.parameter), 1.0);
+            masters?.TakeGradients();
+            GradientClipping.ClipByGlobalNorm(parameters.Select(p => p.P), 1.0);
             optimizer.Step();
             optimizer.ZeroGrad();
+            masters?.CopyToModel();
             loss = accumulator.Loss;           // reading it synchronises the device
             if (step >= options.WarmupSteps) times.Add(clock.Elapsed.TotalSeconds);
         }
@@ -62,12 +66,12 @@ public static class TrainBench
         return new TrainBenchResult
         {
             Model = options.Preset ?? options.ModelPath!,
-            Parameters = parameters.Sum(p => p.parameter.numel()),
+            Parameters = parameters.Sum(p => p.P.numel()),
             Batch = options.Batch,
             Seq = options.Seq,
             Steps = options.Steps,
             Optimizer = options.Optimizer == OptimizerKind.AdamW ? "adamw" : "adamw_8bit",
-            Dtype = options.DType == ScalarType.BFloat16 ? "bf16" : "fp32",
+            Dtype = options.DType != ScalarType.BFloat16 ? "fp32" : masters != null ? "bf16-mixed" : "bf16",
             Device = device.ToString(),
             Threads = get_num_threads(),
             TokensPerS = options.Batch * options.Seq / median,

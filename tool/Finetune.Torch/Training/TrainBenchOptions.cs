@@ -24,6 +24,9 @@ public sealed record TrainBenchOptions
     public torch.ScalarType DType { get; init; } = torch.ScalarType.Float32;
     public string Device { get; init; } = "cpu";
 
+    /// <summary>bf16 only: fp32 master weights as <see cref="TrainerOptions.MasterWeights"/> (the trainer's default).</summary>
+    public bool MasterWeights { get; init; } = true;
+
     /// <summary>Torch intra-op threads; null keeps torch's default.</summary>
     public int? Threads { get; init; }
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Finetune.Torch.IO;
-using Finetune.Torch.Llama;
 using static TorchSharp.torch;
 
 namespace Finetune.Torch.Training;
@@ -40,14 +39,16 @@ public static class TrainerCheckpoint
             .LastOrDefault();
     }
 
-    public static string Save(string workDir, LlamaForCausalLM model, ITrainingOptimizer optimizer, TrainerState state, string metricsPath)
+    /// <param name="weights">the trained weights by Hugging Face name (the model's, or its fp32 masters)</param>
+    public static string Save(string workDir, IEnumerable<KeyValuePair<string, Tensor>> weights, ITrainingOptimizer optimizer, TrainerState state, string metricsPath)
     {
         var root = Path.Combine(workDir, FolderName);
         var final = Path.Combine(root, $"step-{state.Step:D8}");
         var temp = Path.Combine(root, $".tmp-step-{state.Step:D8}");
-        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        if (Directory.Exists(root))
+            foreach (var stale in Directory.GetDirectories(root, ".tmp-step-*")) Directory.Delete(stale, recursive: true);  // left by a crash
         Directory.CreateDirectory(temp);
-        model.SaveSafetensors(Path.Combine(temp, ModelFile));
+        SafetensorsWriter.Write(Path.Combine(temp, ModelFile), weights);
         SaveOptimizer(Path.Combine(temp, OptimizerFile), optimizer);
         if (File.Exists(metricsPath)) File.Copy(metricsPath, Path.Combine(temp, MetricsFile));
         File.WriteAllText(Path.Combine(temp, StateFile), JsonSerializer.Serialize(state, Json) + "\n");
@@ -72,11 +73,11 @@ public static class TrainerCheckpoint
         }
     }
 
-    /// <summary>Loads weights and optimizer state from <paramref name="checkpoint"/> into the live objects.</summary>
-    public static void Load(string checkpoint, LlamaForCausalLM model, ITrainingOptimizer optimizer)
+    /// <summary>Loads weights (through <paramref name="loadWeights"/>) and optimizer state from <paramref name="checkpoint"/>.</summary>
+    public static void Load(string checkpoint, Action<ITensorSource> loadWeights, ITrainingOptimizer optimizer)
     {
         using (var weights = SafetensorsFile.Open(Path.Combine(checkpoint, ModelFile)))
-            model.LoadWeights(weights);
+            loadWeights(weights);
         using var file = SafetensorsFile.Open(Path.Combine(checkpoint, OptimizerFile));
         using var scope = NewDisposeScope();
         var live = optimizer.StateDict();

@@ -60,8 +60,14 @@ public sealed record TrainerOptions
     /// <summary>Rows at or above this id are padding rows of the matrix: their logits are -inf. Null = the whole matrix is real.</summary>
     public int? RealVocabSize { get; init; }
 
-    /// <summary>Expected model dtype: float32 or bfloat16 (pure bf16 training: no fp32 master copy).</summary>
+    /// <summary>Expected model dtype: float32 or bfloat16.</summary>
     public torch.ScalarType DType { get; init; } = torch.ScalarType.Float32;
+
+    /// <summary>
+    /// For a bf16 model: keep fp32 master weights and optimizer state (mixed precision, what HF's bf16
+    /// training does); false trains the bf16 weights directly (half the memory, small updates round away).
+    /// </summary>
+    public bool MasterWeights { get; init; } = true;
 
     /// <summary>Expected model device, e.g. "cpu" or "cuda:0".</summary>
     public string Device { get; init; } = "cpu";

@@ -31,6 +31,15 @@ public sealed class TrainBenchTests
     }
 
     [Fact]
+    public void Llama_3_2_1b_preset_has_the_published_parameter_count_plus_four_rows()
+    {
+        // Llama-3.2-1B: 1,235,814,400 parameters with vocab 128256; the preset has 128260 rows (4 added tokens)
+        using var model = new Finetune.Torch.Llama.LlamaForCausalLM(TrainBench.Presets["llama-3.2-1b"](), TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.device("meta"));
+        Assert.Equal(1_235_814_400L + 4 * 2048, model.parameters().Sum(p => p.numel()));
+        Assert.True(model.Tied);
+    }
+
+    [Fact]
     public void Unknown_preset_lists_the_known_ones()
     {
         var e = Assert.Throws<ArgumentException>(() => TrainBench.Run(new TrainBenchOptions { Preset = "huge" }));

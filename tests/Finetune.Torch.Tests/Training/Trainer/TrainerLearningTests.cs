@@ -78,6 +78,30 @@ public sealed class TrainerLearningTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Fp32_master_weights_keep_updates_that_bf16_weights_round_away()
+    {
+        // lr 1e-5 on weights near 0.02, whose bf16 spacing is ~1.2e-4: each Adam step (~lr) is below half a
+        // bf16 step, so pure bf16 weights stay put while fp32 masters accumulate the steps.
+        var dir = TestPaths.NewTempDir();
+        using var train = TrainerData.Shard(dir, "train", TrainerData.Counting(48, seed: 6));
+        var options = TrainerData.Options with { BatchSize = 4, LearningRate = 1e-5, DType = TorchSharp.torch.ScalarType.BFloat16 };
+        var changed = new Dictionary<bool, double>();
+        foreach (bool useMasters in new[] { false, true })
+        {
+            using var initial = TrainerData.Model(TrainerData.Config(), dtype: TorchSharp.torch.ScalarType.BFloat16);
+            using var model = TrainerData.Model(TrainerData.Config(), dtype: TorchSharp.torch.ScalarType.BFloat16);
+            using (var trainer = new SftTrainer(model, train, null, options with { MasterWeights = useMasters }, Path.Combine(dir, useMasters.ToString())))
+                Assert.Equal(12, trainer.Train().Steps);
+            var before = initial.StateNames()["model.layers.0.mlp.up_proj.weight"];
+            var after = model.StateNames()["model.layers.0.mlp.up_proj.weight"];
+            changed[useMasters] = after.ne(before).to(TorchSharp.torch.ScalarType.Float32).mean().item<float>();
+        }
+        output.WriteLine($"up_proj elements changed after 12 steps at lr 1e-5: pure bf16 {changed[false]:P1}, fp32 masters {changed[true]:P1}");
+        Assert.True(changed[true] > 0.5, $"masters: {changed[true]:P1} changed");
+        Assert.True(changed[false] < 0.25, $"pure bf16: {changed[false]:P1} changed");
+    }
+
+    [Fact]
     public void Eight_bit_adamw_tracks_fp32_and_keeps_under_30_percent_of_its_state()
     {
         var dir = TestPaths.NewTempDir();

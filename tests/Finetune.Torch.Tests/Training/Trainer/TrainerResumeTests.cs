@@ -19,15 +19,18 @@ public sealed class TrainerResumeTests
     };
 
     [Theory]
-    [InlineData(OptimizerKind.AdamW)]
-    [InlineData(OptimizerKind.AdamW8bit)]
-    public void A_run_stopped_and_resumed_ends_bit_identical_to_an_uninterrupted_run(OptimizerKind optimizer)
+    [InlineData(OptimizerKind.AdamW, false)]
+    [InlineData(OptimizerKind.AdamW8bit, false)]
+    [InlineData(OptimizerKind.AdamW, true)]       // bf16 model with fp32 master weights
+    public void A_run_stopped_and_resumed_ends_bit_identical_to_an_uninterrupted_run(OptimizerKind optimizer, bool bf16)
     {
+        var dtype = bf16 ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32;
+        TrainerOptions Options(OptimizerKind kind) => TrainerResumeTests.Options(kind) with { DType = dtype };
         var dir = TestPaths.NewTempDir();
         using var shard = TrainerData.Shard(dir, "train", TrainerData.Counting(12, seed: 2));  // 6 micro-batches = 3 steps per epoch
         var config = TrainerData.Config();
 
-        using var straight = TrainerData.Model(config);
+        using var straight = TrainerData.Model(config, dtype: dtype);
         using (var trainer = new SftTrainer(straight, shard, null, Options(optimizer), Path.Combine(dir, "straight")))
         {
             Assert.Equal(6, trainer.TotalSteps);
@@ -35,7 +38,7 @@ public sealed class TrainerResumeTests
         }
 
         var work = Path.Combine(dir, "stopped");
-        using (var first = TrainerData.Model(config))
+        using (var first = TrainerData.Model(config, dtype: dtype))
         using (var trainer = new SftTrainer(first, shard, null, Options(optimizer), work))
         {
             using var stop = new CancellationTokenSource();
@@ -45,7 +48,7 @@ public sealed class TrainerResumeTests
         }
         Assert.EndsWith("step-00000002", TrainerCheckpoint.Latest(work));
 
-        using var resumedModel = TrainerData.Model(config, seed: 99);   // other weights: the checkpoint must overwrite them all
+        using var resumedModel = TrainerData.Model(config, seed: 99, dtype: dtype);   // other weights: the checkpoint must overwrite them all
         using (var trainer = new SftTrainer(resumedModel, shard, null, Options(optimizer), work))
         {
             Assert.True(trainer.Resume());
