@@ -47,4 +47,24 @@ public sealed class BenchCommandTests
         Assert.True(r.ExitCode == 0, r.StandardError);
         Assert.Matches(@"^forward: batch 1 x seq 8, bf16, 1 steps in [0-9.]+ s: [0-9,]+ tokens/s, [0-9.]+ ms/step, peak RSS [0-9.]+ MiB$", Assert.Single(r.OutputLines));
     }
+
+    [Fact]
+    public async Task Bench_train_on_the_tiny_preset_reports_rates_and_memory()
+    {
+        var r = await ToolOutput.Run(_dir, "bench", "train", "--preset", "tiny", "--batch", "2", "--seq", "32", "--steps", "2", "--warmup", "1", "--json", "--out", "train.json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        var json = JsonNode.Parse(Assert.Single(r.OutputLines))!;
+        Assert.Equal(3_027_200, (long)json["parameters"]!); // the CPU peer's tiny shape (../shared/bench/torch_peer_train.py)
+        Assert.True((double)json["tokens_per_s"]! > 0);
+        Assert.True((double)json["peak_rss_mb"]! > 10);
+        Assert.Equal(json.ToJsonString(), JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "train.json")))!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Bench_train_needs_exactly_one_of_model_and_preset()
+    {
+        var r = await ToolOutput.Run(_dir, "bench", "train", "--batch", "2");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("exactly one of --model PATH and --preset NAME", r.StandardError);
+    }
 }

@@ -85,6 +85,7 @@ public static class CliApp
             bench.SetDescription("Benchmarks: one result line (or JSON with --json, and --out FILE).");
             bench.AddCommand<BenchTokenizeCommand>("tokenize").WithDescription("Tokenizer throughput on a JSONL file: rows/s and tokens/s on one thread.");
             bench.AddCommand<BenchForwardCommand>("forward").WithDescription("Model forward passes on random ids: tokens/s and peak RSS.");
+            bench.AddCommand<BenchTrainCommand>("train").WithDescription("Training steps on random data (random weights for presets): tokens/s, step time, peak RSS, CUDA peak memory.");
         });
         config.AddCommand<DemoDataCommand>("demo-data")
             .WithDescription("Write the demo reasoning dataset (recipes/data/demo-reasoning.jsonl is --count 2000 --seed 7).");
