@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using Finetune.Pipeline.Mapping;
 using Finetune.Recipes;
+using Finetune.Text.Templates;
+using Finetune.Text.Tokenizers;
 
 namespace Finetune.Pipeline.Stages;
 
@@ -20,5 +23,25 @@ public sealed class MapStage(Recipe recipe) : RecipeStage(recipe)
         },
         DatasetFiles().Concat(TemplateFile()).ToDictionary(f => f.Label, f => f.Path));
 
-    public override void Run(StageRun run) => throw NotImplementedYet();
+    /// <summary>The tokenize stage's extended tokenizer, relative to its output folder.</summary>
+    public const string TokenizerFolder = "tokenizer";
+
+    public override void Run(StageRun run)
+    {
+        if (!Recipe.HasData) throw new PipelineException($"{Recipe.SourcePath}: the recipe has no data section, so there is nothing to map");
+        var data = Recipe.Data;
+        var folder = Path.Combine(run.UpstreamDir("tokenize"), TokenizerFolder);
+        var tokenizer = HfTokenizer.FromFolder(folder);
+        var template = data.ChatTemplate == "model"
+            ? ChatTemplate.LoadFromModel(folder)
+            : ChatTemplate.Load(Recipe.ResolvePath(data.ChatTemplate));
+        var conversations = new ConversationTokenizer(tokenizer, template, data.TemplateVars, data.LossOn);
+        var mapper = new DatasetMapper(new MessageMapper(data.Messages), conversations, data.OnBadRow, Recipe.Train.MaxSeqLength, data.LossOn);
+        var stats = mapper.Run(Recipe.ResolvePath(data.Path!), data.Take, data.TestFraction, data.ShuffleSeed, run.OutputDir);
+        var skipped = stats.Train.Skipped.Values.Sum() + stats.Test.Skipped.Values.Sum();
+        var dropped = stats.Train.Dropped.Values.Sum() + stats.Test.Dropped.Values.Sum();
+        run.Report($"{stats.RowsRead} rows: {stats.Train.Rows} train, {stats.Test.Rows} test; " +
+                   $"{stats.Train.Tokens + stats.Test.Tokens} tokens ({stats.Train.LossTokens + stats.Test.LossTokens} with loss); " +
+                   $"{stats.Train.Truncated + stats.Test.Truncated} truncated, {dropped} dropped, {skipped} bad rows skipped");
+    }
 }

@@ -8,6 +8,7 @@ namespace Finetune.Text.Templates;
 public sealed class ChatTemplate
 {
     private readonly IReadOnlyList<Stmt> _body;
+    private readonly Lazy<(IReadOnlySet<string> Read, IReadOnlySet<string> Printed)> _variables;
 
     private ChatTemplate(string source, string name, IReadOnlyList<Stmt> body, IReadOnlyDictionary<string, string> specialTokens)
     {
@@ -15,6 +16,7 @@ public sealed class ChatTemplate
         Name = name;
         _body = body;
         SpecialTokens = specialTokens;
+        _variables = new(() => TemplateVariables.Find(body));
     }
 
     public string Source { get; }
@@ -27,6 +29,15 @@ public sealed class ChatTemplate
     /// special tokens (<c>bos_token</c>, <c>eos_token</c>...). Empty for a template parsed from text.
     /// </summary>
     public IReadOnlyDictionary<string, string> SpecialTokens { get; }
+
+    /// <summary>
+    /// The context variables the template reads (names it uses before binding them itself, global functions
+    /// excluded), as Jinja's <c>meta.find_undeclared_variables</c>; found without rendering, sorted.
+    /// </summary>
+    public IReadOnlySet<string> UndeclaredVariables => _variables.Value.Read;
+
+    /// <summary>The subset of <see cref="UndeclaredVariables"/> printed as text: <c>{{ name }}</c> or <c>{{ name | filter }}</c>.</summary>
+    public IReadOnlySet<string> PrintedVariables => _variables.Value.Printed;
 
     /// <summary>Parses <paramref name="source"/>; throws <see cref="TemplateSyntaxException"/> with line and column.</summary>
     public static ChatTemplate Parse(string source, string? name = null)
