@@ -88,6 +88,7 @@ public sealed class EvalOutputTests
         // tags show as text, newlines stay inside the cell, a pipe in a question does not split the table
         Assert.Contains("&lt;think&gt;4 plus 3<br>is 7&lt;/think&gt;&lt;answer&gt;7&lt;/answer&gt;", md);
         Assert.Contains("**Sam has 13 blocks \\| loses 11?** (expected: 2)", md);
+        Assert.Equal("*(whitespace only: 3 characters)*", EvalReport.Cell("\n \n"));
     }
 
     [Fact]

@@ -74,6 +74,7 @@ public static class EvalReport
     public static string Cell(string text)
     {
         if (text.Length == 0) return "*(empty)*";
+        if (string.IsNullOrWhiteSpace(text)) return $"*(whitespace only: {text.Length} characters)*";
         return WebUtility.HtmlEncode(text).Replace("|", "\\|", StringComparison.Ordinal)
             .Replace("\r\n", "<br>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal);
     }
