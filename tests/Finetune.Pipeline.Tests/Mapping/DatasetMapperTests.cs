@@ -49,7 +49,7 @@ public sealed class DatasetMapperTests
         ]);
 
     private static DatasetMapper Mapper(BadRowPolicy policy = BadRowPolicy.Skip, ChatTemplate? template = null, MessageMapper? messages = null) =>
-        new(messages ?? QuestionAnswer, Llama3.Conversations(template ?? Plain), policy, maxSeqLength: 20, LossOn.Assistant);
+        new(messages ?? QuestionAnswer, Llama3.Conversations(template ?? Plain), policy, maxSeqLength: 20);
 
     [Fact]
     public void Hand_counts_hold_for_the_reference_tokenizer()
@@ -105,6 +105,9 @@ public sealed class DatasetMapperTests
         Assert.Equal(train.Select(t => (t.Ids, t.Mask)), ShardFiles.Read(_out, "train"));
         TokenizedConversation[] test = [Expected("More", "Hi there"), Expected("Hello", "Yes")];
         Assert.Equal(test.Select(t => (t.Ids, t.Mask)), ShardFiles.Read(_out, "test"));
+
+        using (var shard = Finetune.Torch.Training.TokenShard.Open(Path.Combine(_out, "train")))
+            Assert.Equal(train.Select(t => (t.Ids, t.Mask)), Enumerable.Range(0, shard.RowCount).Select(shard.ReadRow));
 
         // The cut row keeps 20 tokens: BOS, user turn (5), assistant header (3), then 11 answer tokens with loss.
         var cut = ShardFiles.Read(_out, "train")[2];

@@ -31,6 +31,9 @@ public sealed class ConversationTokenizer
         _lossOn = lossOn;
     }
 
+    /// <summary>Which tokens the masks mark.</summary>
+    public LossOn LossOn => _lossOn;
+
     /// <summary>Renders and tokenizes the whole conversation and marks its loss tokens.</summary>
     /// <exception cref="TemplateException">The chat template failed on this conversation.</exception>
     public TokenizedConversation Tokenize(IReadOnlyList<ChatMessage> messages)

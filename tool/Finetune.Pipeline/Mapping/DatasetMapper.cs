@@ -3,16 +3,17 @@ using System.Text.Json.Nodes;
 using Finetune.Pipeline.Data;
 using Finetune.Recipes;
 using Finetune.Text.Templates;
+using Finetune.Torch.Training;
 
 namespace Finetune.Pipeline.Mapping;
 
 /// <summary>
 /// The map stage's work: rows → messages → chat-templated tokens with a loss mask → truncated to
-/// max_seq_length → the train and test shards (<c>train.*.bin</c>, <c>test.*.bin</c>), <c>stats.json</c>
+/// max_seq_length → the train and test <see cref="TokenShard"/>s (<c>train.*.bin</c>, <c>test.*.bin</c>), <c>stats.json</c>
 /// and <c>test_rows.jsonl</c> (each kept test row's columns, messages, prompt and expected completion,
 /// in shard order, for the evaluate stage).
 /// </summary>
-public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer conversations, BadRowPolicy onBadRow, int maxSeqLength, LossOn lossOn)
+public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer conversations, BadRowPolicy onBadRow, int maxSeqLength)
 {
     public const string TrainShard = "train";
     public const string TestShard = "test";
@@ -29,20 +30,20 @@ public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer 
     /// <summary>Maps an already split dataset; <paramref name="rowsRead"/> is recorded in stats.json.</summary>
     public MapStatistics Write(DatasetSplit split, int rowsRead, string outputDir)
     {
-        var stats = new MapStatistics(rowsRead, maxSeqLength, lossOn);
-        using (var train = new ShardWriter(outputDir, TrainShard))
+        var stats = new MapStatistics(rowsRead, maxSeqLength, conversations.LossOn);
+        using (var train = new TokenShardWriter(Path.Combine(outputDir, TrainShard)))
             foreach (var row in split.Train)
                 if (Process(row, stats.Train) is { } done)
-                    train.Add(done.Tokens.Ids, done.Tokens.Mask);
+                    train.Append(done.Tokens.Ids, done.Tokens.Mask);
 
-        using (var test = new ShardWriter(outputDir, TestShard))
+        using (var test = new TokenShardWriter(Path.Combine(outputDir, TestShard)))
         using (var testRows = new StreamWriter(Path.Combine(outputDir, TestRowsFile)))
         {
             var index = 0;
             foreach (var row in split.Test)
             {
                 if (Process(row, stats.Test) is not { } done) continue;
-                test.Add(done.Tokens.Ids, done.Tokens.Mask);
+                test.Append(done.Tokens.Ids, done.Tokens.Mask);
                 testRows.Write(TestRow(index++, row, done).ToJsonString(JsonLine));
                 testRows.Write('\n');
             }

@@ -35,8 +35,11 @@ public sealed class MapStage(Recipe recipe) : RecipeStage(recipe)
         var template = data.ChatTemplate == "model"
             ? ChatTemplate.LoadFromModel(folder)
             : ChatTemplate.Load(Recipe.ResolvePath(data.ChatTemplate));
+        if (template.UndeclaredVariables.Contains("date_string") && !data.TemplateVars.ContainsKey("date_string"))
+            run.Report($"warning: chat template {template.Name} reads date_string, which data.template_vars does not pin: " +
+                       "it renders today's date, so the shards change from day to day");
         var conversations = new ConversationTokenizer(tokenizer, template, data.TemplateVars, data.LossOn);
-        var mapper = new DatasetMapper(new MessageMapper(data.Messages), conversations, data.OnBadRow, Recipe.Train.MaxSeqLength, data.LossOn);
+        var mapper = new DatasetMapper(new MessageMapper(data.Messages), conversations, data.OnBadRow, Recipe.Train.MaxSeqLength);
         var stats = mapper.Run(Recipe.ResolvePath(data.Path!), data.Take, data.TestFraction, data.ShuffleSeed, run.OutputDir);
         var skipped = stats.Train.Skipped.Values.Sum() + stats.Test.Skipped.Values.Sum();
         var dropped = stats.Train.Dropped.Values.Sum() + stats.Test.Dropped.Values.Sum();
