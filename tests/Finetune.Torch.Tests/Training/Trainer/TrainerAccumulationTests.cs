@@ -43,6 +43,8 @@ public sealed class TrainerAccumulationTests
         Assert.Equal(expected, a.LastLoss, 5);
         Assert.Equal(expected, b.LastLoss, 5);
         Assert.True(Math.Abs(expected - meanOfMeans) > 1e-3, "the data must tell the two normalisations apart");
+        // eval loss is the same token-weighted mean, whatever the batching (batches of 3 pad differently)
+        Assert.Equal(expected, SftTrainer.Evaluate(initial, shard, batchSize: 3, padId: 0), 5);
     }
 
     /// <summary>max over tensors of |Δa - Δb| / max |Δb|, Δ = weights after - before.</summary>

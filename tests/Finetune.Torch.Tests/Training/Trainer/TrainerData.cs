@@ -24,9 +24,9 @@ internal static class TrainerData
     };
 
     /// <summary>HF-style init from a private generator: matrices N(0, 0.02), norms 1 (deterministic per seed).</summary>
-    public static LlamaForCausalLM Model(LlamaConfig config, long seed = 1)
+    public static LlamaForCausalLM Model(LlamaConfig config, long seed = 1, ScalarType dtype = ScalarType.Float32)
     {
-        var model = new LlamaForCausalLM(config);
+        var model = new LlamaForCausalLM(config, dtype);
         var generator = new torch.Generator((ulong)seed);
         using var _ = no_grad();
         foreach (var (_, p) in model.named_parameters())

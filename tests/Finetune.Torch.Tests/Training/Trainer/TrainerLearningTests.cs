@@ -56,6 +56,28 @@ public sealed class TrainerLearningTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_bf16_model_trains_in_bf16_and_resumes_from_its_checkpoint()
+    {
+        var dir = TestPaths.NewTempDir();
+        using var train = TrainerData.Shard(dir, "train", TrainerData.Counting(32, seed: 6));
+        var options = Options with { Epochs = 3, LearningRate = 1e-2, DType = TorchSharp.torch.ScalarType.BFloat16, Save = SavePolicy.Steps(6) };
+        using var model = TrainerData.Model(TrainerData.Config(), dtype: TorchSharp.torch.ScalarType.BFloat16);
+        var losses = new List<double>();
+        using (var trainer = new SftTrainer(model, train, null, options, Path.Combine(dir, "work")))
+            trainer.Train(new SyncProgress<TrainerProgress>(p => losses.Add(p.Loss)));
+        Assert.Equal(12, losses.Count);
+        Assert.True(losses[^1] < 0.8 * losses[0], $"bf16 loss {losses[0]} -> {losses[^1]}");
+        Assert.All(model.parameters(), p => Assert.Equal(TorchSharp.torch.ScalarType.BFloat16, p.dtype));
+
+        using var resumed = TrainerData.Model(TrainerData.Config(), seed: 5, dtype: TorchSharp.torch.ScalarType.BFloat16);
+        using var again = new SftTrainer(resumed, train, null, options, Path.Combine(dir, "work"));
+        Assert.True(again.Resume());
+        Assert.Equal(12, again.Step);
+        Assert.True(TrainerData.SameBits(model, resumed));
+        Assert.Throws<ArgumentException>(() => new SftTrainer(resumed, train, null, options with { DType = TorchSharp.torch.ScalarType.Float32 }, dir));
+    }
+
+    [Fact]
     public void Eight_bit_adamw_tracks_fp32_and_keeps_under_30_percent_of_its_state()
     {
         var dir = TestPaths.NewTempDir();
