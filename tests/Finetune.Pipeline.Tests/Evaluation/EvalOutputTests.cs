@@ -92,6 +92,14 @@ public sealed class EvalOutputTests
     }
 
     [Fact]
+    public void Report_cells_collapse_runs_of_line_breaks_and_cut_long_text()
+    {
+        Assert.Equal("a<br>b<br><br>c *(4 line breaks)* d", EvalReport.Cell("a\nb\r\n\nc\n\n\n\nd"));
+        var cut = EvalReport.Cell(new string('x', EvalReport.MaxCellCharacters + 50));
+        Assert.Equal(new string('x', EvalReport.MaxCellCharacters) + "…", cut);
+    }
+
+    [Fact]
     public void Loss_plot_is_a_png_of_the_set_size_with_a_falling_train_curve()
     {
         var path = Path.Combine(TestPaths.NewTempDir(), "loss.png");

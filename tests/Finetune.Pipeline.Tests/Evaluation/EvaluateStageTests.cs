@@ -71,6 +71,19 @@ public sealed class EvaluateStageTests
     }
 
     [Fact]
+    public void Eval_loss_agrees_with_the_trainers_batched_padded_eval_loss()
+    {
+        var run = Shared.Value;
+        using var model = LlamaForCausalLM.Load(Path.Combine(run.Train, EvaluateStage.TrainedModelFolder), ScalarType.Float32);
+        model.RealVocabSize = run.VocabSize;
+        using var shard = TokenShard.Open(Path.Combine(run.Map, DatasetMapper.TestShard));
+        int pad = Finetune.Text.Tokenizers.HfTokenizer.FromFolder(run.TokenizerFolder).PadId!.Value;
+        double trainers = SftTrainer.Evaluate(model, shard, batchSize: 4, pad);
+        var json = JsonNode.Parse(File.ReadAllText(run.Output(EvaluateStage.EvalFile)))!;
+        Assert.Equal(trainers, (double)json["eval_loss"]!["after"]!, 4);
+    }
+
+    [Fact]
     public void Probe_matches_what_the_seed_stage_measured_after_seeding()
     {
         var run = Shared.Value;
@@ -130,6 +143,7 @@ public sealed class EvaluateStageTests
         public required Recipe Recipe { get; init; }
         public required string Seed { get; init; }
         public required string Map { get; init; }
+        public required string Train { get; init; }
         public required string OutputDir { get; init; }
         public required string TokenizerFolder { get; init; }
         public int VocabSize => Finetune.Text.Tokenizers.HfTokenizer.FromFolder(TokenizerFolder).VocabSize;
@@ -201,7 +215,7 @@ public sealed class EvaluateStageTests
             });
             return new Run
             {
-                Recipe = recipe, Seed = Entry("seed"), Map = Entry("map"), OutputDir = output,
+                Recipe = recipe, Seed = Entry("seed"), Map = Entry("map"), Train = train, OutputDir = output,
                 TokenizerFolder = Path.Combine(Entry("tokenize"), TokenizeStage.TokenizerFolder),
             };
         }

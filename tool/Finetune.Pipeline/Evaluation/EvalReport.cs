@@ -1,11 +1,11 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Finetune.Pipeline.Evaluation;
 
 /// <summary><c>report.md</c>: before/after tables, the loss plot, new-token and probe tables, and sample outputs side by side.</summary>
-public static class EvalReport
+public static partial class EvalReport
 {
     /// <summary>How many samples the report shows (all free prompts come first, then test questions).</summary>
     public const int SampleCount = 4;
@@ -70,14 +70,30 @@ public static class EvalReport
         return flags.Count == 0 ? "" : $"<br>*({string.Join(", ", flags)})*";
     }
 
-    /// <summary>Text safe inside a table cell: HTML-escaped (so &lt;think&gt; shows as text), pipes escaped, newlines as &lt;br&gt;.</summary>
+    /// <summary>Completions longer than this are cut in the report (samples.jsonl keeps them whole).</summary>
+    public const int MaxCellCharacters = 400;
+
+    /// <summary>
+    /// Text safe inside a table cell: HTML-escaped (so &lt;think&gt; shows as text), pipes escaped, a newline as
+    /// &lt;br&gt; and a run of three or more as one marker, cut after <see cref="MaxCellCharacters"/>.
+    /// </summary>
     public static string Cell(string text)
     {
         if (text.Length == 0) return "*(empty)*";
         if (string.IsNullOrWhiteSpace(text)) return $"*(whitespace only: {text.Length} characters)*";
-        return WebUtility.HtmlEncode(text).Replace("|", "\\|", StringComparison.Ordinal)
-            .Replace("\r\n", "<br>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal);
+        var shown = Escape(text.Length > MaxCellCharacters ? text[..MaxCellCharacters] : text).Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (text.Length > MaxCellCharacters) shown += "…";
+        shown = NewlineRun().Replace(shown, m => $" *({m.Length} line breaks)* ");
+        return shown.Replace("\n", "<br>", StringComparison.Ordinal);
     }
+
+    /// <summary>&amp;, &lt;, &gt; as entities (tags show as text, other characters stay as they are) and pipes escaped for tables.</summary>
+    private static string Escape(string text) => text
+        .Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal);
+
+    [GeneratedRegex("\n{3,}")]
+    private static partial Regex NewlineRun();
 
     private static string Code(string token) => $"`{token}`";
 
