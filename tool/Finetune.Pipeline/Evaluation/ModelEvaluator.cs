@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using Finetune.Recipes;
+using Finetune.Text.Tokenizers;
+using Finetune.Torch.Inference;
+using Finetune.Torch.Llama;
+using Finetune.Torch.Seeding;
+using Finetune.Torch.Training;
+
+namespace Finetune.Pipeline.Evaluation;
+
+/// <summary>
+/// Measures one model: teacher-forced loss and new-token ranks on the test shard, the probe probabilities,
+/// and generation on the evaluation prompts with each completion checked.
+/// </summary>
+public sealed class ModelEvaluator
+{
+    private readonly HfTokenizer _tokenizer;
+    private readonly EvaluateSection _settings;
+    private readonly IReadOnlyList<(string Token, int Id)> _newTokens;
+    private readonly IReadOnlyList<TagPair> _tags;
+    private readonly Regex? _format;
+    private readonly HashSet<int> _eos;
+
+    public ModelEvaluator(HfTokenizer tokenizer, EvaluateSection settings, IReadOnlyList<(string Token, int Id)> newTokens)
+    {
+        _tokenizer = tokenizer;
+        _settings = settings;
+        _newTokens = newTokens;
+        _tags = TagPair.FromTokens(newTokens.Select(t => t.Token));
+        _format = settings.FormatRegex();
+        _eos = tokenizer.EosIds.ToHashSet();
+    }
+
+    public ModelScores Evaluate(LlamaForCausalLM model, TokenShard testShard, IReadOnlyList<int>? probeIds, IReadOnlyList<EvalPrompt> prompts, Action<string> report)
+    {
+        var tally = new TeacherForcedTally(_newTokens);
+        ShardScoring.Score(model, testShard, tally);
+        var probe = probeIds is null ? null : NextTokenProbe.Probabilities(model, probeIds, _newTokens.Select(t => t.Id).ToList());
+        var answers = new List<GeneratedAnswer>();
+        foreach (var prompt in prompts)
+        {
+            answers.Add(Answer(model, prompt));
+            if (answers.Count % 10 == 0) report($"{answers.Count}/{prompts.Count} answers");
+        }
+        return new ModelScores(tally.MeanLoss, tally.Perplexity, tally.Tokens, tally.TokenScores(), probe, answers);
+    }
+
+    /// <summary>
+    /// Generates until an end-of-turn id or max_new_tokens. The completion text keeps every token but the
+    /// final end-of-turn one (added tokens are decoded even when they are special), so the checks see
+    /// exactly what the model wrote.
+    /// </summary>
+    public GeneratedAnswer Answer(LlamaForCausalLM model, EvalPrompt prompt)
+    {
+        var ids = Generator.Generate(model, prompt.PromptIds, new GenerationOptions
+        {
+            MaxNewTokens = _settings.MaxNewTokens,
+            Temperature = _settings.Temperature,
+            EosTokenIds = _eos,
+        });
+        bool stopped = ids.Count > 0 && _eos.Contains(ids[^1]);
+        var text = _tokenizer.Decode(stopped ? ids.Take(ids.Count - 1) : ids);
+        return new GeneratedAnswer(prompt, ids, text, CompletionCheck.Of(text, stopped, _format, _tags, prompt.Expected));
+    }
+}
