@@ -56,7 +56,7 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
 
         var parity = CheckParity(trained, folder, dtype, plan, tokenizer, tokenizerFolder);
         File.WriteAllText(Path.Combine(run.OutputDir, ParityFile), parity.ToJsonString(Indented));
-        run.Report($"exported {folder} ({Value(Recipe.Export.Dtype)}); reload parity: max |logit diff| {(double)parity["max_abs_logit_diff"]!:g3}");
+        run.Report($"exported a Hugging Face folder ({Value(Recipe.Export.Dtype)}); reload parity: max |logit diff| {(double)parity["max_abs_logit_diff"]!:g3}");
     }
 
     public void Publish(string entryDir, IPipelineObserver observer)
