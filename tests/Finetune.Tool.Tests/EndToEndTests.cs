@@ -64,6 +64,11 @@ public sealed class EndToEndTests
         Assert.True(File.Exists(Path.Combine(_dir, "export", "think-answer-tiny", "model.safetensors")));
         Assert.True(File.Exists(Path.Combine(_dir, "export", "think-answer-tiny", "tokenizer_config.json")));
 
+        // The exported folder chats: one-shot answer in the learnt format (plain text when not a terminal).
+        var chat = await ToolProcess.Run(_dir, "chat", Path.Combine("export", "think-answer-tiny"), "Tom has 4 red balls. He finds 3 more. How many balls does Tom have now?", "--max-new-tokens", "96");
+        Assert.True(chat.ExitCode == 0, chat.StandardError);
+        Assert.Matches("^<think>.+</think><answer>.+</answer>\n$", chat.StandardOutput);
+
         var second = await Run();
         Assert.All(Stages, s => Assert.Equal("cached", second[s]));
 

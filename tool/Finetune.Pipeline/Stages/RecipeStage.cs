@@ -68,6 +68,4 @@ public abstract class RecipeStage(Recipe recipe) : IStage
                      .OrderBy(f => f, StringComparer.Ordinal))
             yield return ($"data/{System.IO.Path.GetRelativePath(path, f).Replace('\\', '/')}", f);
     }
-
-    protected PipelineException NotImplementedYet() => new($"stage {Name} is not implemented yet");
 }
