@@ -28,14 +28,17 @@ internal sealed class StageTestKit
     public IReadOnlyList<StagePlan> Run(string? only = null) =>
         Job.Engine(Recipe, Store).Run(new RunOptions { Only = only }, new NullObserver());
 
+    public IReadOnlyList<StagePlan> Run(RunOptions options, IPipelineObserver observer) =>
+        Job.Engine(Recipe, Store).Run(options, observer);
+
     public string Entry(string stage) => Directory.EnumerateDirectories(Path.Combine(Store, stage)).Single(d => !Path.GetFileName(d).StartsWith('.'));
 
-    private sealed class NullObserver : IPipelineObserver
+    internal class NullObserver : IPipelineObserver
     {
-        public void StageCached(StagePlan plan) { }
+        public virtual void StageCached(StagePlan plan) { }
         public void StageStarting(StagePlan plan) { }
         public void StageFinished(StagePlan plan, StoreManifest manifest) { }
         public void StageSkipped(string stage, string why) { }
-        public void Message(string stage, string text) { }
+        public virtual void Message(string stage, string text) { }
     }
 }
