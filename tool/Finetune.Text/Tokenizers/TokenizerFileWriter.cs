@@ -41,7 +41,7 @@ internal static class TokenizerFileWriter
             var fields = new (string Name, string Value)[]
             {
                 ("id", token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("content", PythonJson.Quote(token.Content)),
+                ("content", HfJson.Quote(token.Content)),
                 ("single_word", Bool(token.SingleWord)),
                 ("lstrip", Bool(token.Lstrip)),
                 ("rstrip", Bool(token.Rstrip)),
@@ -120,6 +120,6 @@ internal static class TokenizerFileWriter
         config["added_tokens_decoder"] = decoder;
         if (parts.PadToken is not null)
             config["pad_token"] = parts.PadToken;
-        return PythonJson.Serialize(JsonNode.Parse(config.ToJsonString()));
+        return HfJson.Format(JsonNode.Parse(config.ToJsonString())!, sortKeys: true) + "\n";
     }
 }

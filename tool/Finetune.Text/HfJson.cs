@@ -3,14 +3,15 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Finetune.Text.Building;
+namespace Finetune.Text;
 
 /// <summary>
 /// Writes JSON the way Hugging Face's files are written, byte for byte: two-space indent, <c>"key": value</c>,
 /// <c>[]</c>/<c>{}</c> when empty, non-ASCII text as UTF-8 (not escaped), and only <c>"</c>, <c>\</c> and control
 /// characters escaped (<c>\n</c> style where one exists, else lower-case <c>\u00xx</c>). This is both serde_json's
 /// pretty printer (tokenizer.json) and Python's <c>json.dumps(indent=2, ensure_ascii=False)</c> (the configs);
-/// <paramref name="sortKeys"/> gives Python's <c>sort_keys=True</c>.
+/// <paramref name="sortKeys"/> gives Python's <c>sort_keys=True</c>. The one writer of Hugging Face JSON files here
+/// (the tiny tokenizer's files and the tokenize stage's tokenizer_config.json).
 /// </summary>
 internal static class HfJson
 {
@@ -62,6 +63,14 @@ internal static class HfJson
             text.Append('\n').Append(' ', 2 * depth);
         }
         text.Append(close);
+    }
+
+    /// <summary>One JSON string literal, escaped as above.</summary>
+    public static string Quote(string value)
+    {
+        var text = new StringBuilder(value.Length + 2);
+        WriteString(text, value);
+        return text.ToString();
     }
 
     private static void WriteString(StringBuilder text, string value)
