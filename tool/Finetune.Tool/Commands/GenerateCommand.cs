@@ -73,6 +73,7 @@ public sealed class GenerateCommand : Command<GenerateCommand.Settings>
         var prompt = settings.Chat ? ChatPrompt(path, tokenizer, settings.Prompt!) : tokenizer.Encode(settings.Prompt!, addBos: !settings.NoBos);
         if (prompt.Count == 0) throw new UserInputException("--prompt: the prompt encodes to no tokens (give some text, or keep the BOS)");
         using var model = LlamaForCausalLM.Load(path);
+        if (tokenizer.VocabSize < model.Config.VocabSize) model.RealVocabSize = tokenizer.VocabSize; // padding rows are never produced
         var options = new GenerationOptions
         {
             MaxNewTokens = settings.MaxNewTokens,
