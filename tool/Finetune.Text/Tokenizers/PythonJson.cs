@@ -7,13 +7,15 @@ namespace Finetune.Text.Tokenizers;
 /// <summary>
 /// Writes JSON as transformers does for tokenizer_config.json: Python's
 /// <c>json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"</c>. Numbers keep their source text.
+/// Without key sorting the same layout is serde_json's pretty printer, which the Rust <c>tokenizers</c> uses
+/// for tokenizer.json.
 /// </summary>
 internal static class PythonJson
 {
-    public static string Serialize(JsonNode? node)
+    public static string Serialize(JsonNode? node, bool sortKeys = true)
     {
         var sb = new StringBuilder();
-        Write(sb, node, 0);
+        Write(sb, node, 0, sortKeys);
         return sb.Append('\n').ToString();
     }
 
@@ -37,7 +39,7 @@ internal static class PythonJson
         return sb.Append('"').ToString();
     }
 
-    private static void Write(StringBuilder sb, JsonNode? node, int depth)
+    private static void Write(StringBuilder sb, JsonNode? node, int depth, bool sortKeys)
     {
         switch (node)
         {
@@ -50,13 +52,13 @@ internal static class PythonJson
             case JsonObject obj:
                 sb.Append("{\n");
                 var first = true;
-                foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var (key, value) in sortKeys ? obj.OrderBy(p => p.Key, StringComparer.Ordinal) : obj.AsEnumerable())
                 {
                     if (!first)
                         sb.Append(",\n");
                     first = false;
                     sb.Append(' ', 2 * (depth + 1)).Append(Quote(key)).Append(": ");
-                    Write(sb, value, depth + 1);
+                    Write(sb, value, depth + 1, sortKeys);
                 }
                 sb.Append('\n').Append(' ', 2 * depth).Append('}');
                 break;
@@ -70,9 +72,15 @@ internal static class PythonJson
                     if (i > 0)
                         sb.Append(",\n");
                     sb.Append(' ', 2 * (depth + 1));
-                    Write(sb, array[i], depth + 1);
+                    Write(sb, array[i], depth + 1, sortKeys);
                 }
                 sb.Append('\n').Append(' ', 2 * depth).Append(']');
+                break;
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                sb.Append(Quote(text));
+                break;
+            case JsonValue value when !value.TryGetValue<JsonElement>(out _):
+                sb.Append(value.ToJsonString()); // a number or bool made in code
                 break;
             case JsonValue value:
                 var element = value.GetValue<JsonElement>();
