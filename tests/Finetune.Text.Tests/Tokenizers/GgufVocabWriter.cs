@@ -6,7 +6,8 @@ namespace Finetune.Text.Tests.Tokenizers;
 
 /// <summary>
 /// Writes a tensor-less GGUF v3 file holding the Llama 3 tokenizer as llama.cpp's converter stores it
-/// (<c>tokenizer.ggml.model</c> = gpt2, <c>pre</c> = llama-bpe, NORMAL vocab, CONTROL added tokens, merges).
+/// (<c>tokenizer.ggml.model</c> = gpt2, <c>pre</c> = llama-bpe, NORMAL vocab, CONTROL added tokens, merges,
+/// the chat template).
 /// </summary>
 internal static class GgufVocabWriter
 {
@@ -29,7 +30,7 @@ internal static class GgufVocabWriter
         w.Write(Encoding.ASCII.GetBytes("GGUF"));
         w.Write(3u);
         w.Write(0UL); // tensors
-        w.Write(9UL); // metadata entries
+        w.Write(10UL); // metadata entries
         String(w, "general.architecture", "llama");
         String(w, "tokenizer.ggml.model", "gpt2");
         String(w, "tokenizer.ggml.pre", "llama-bpe");
@@ -43,7 +44,14 @@ internal static class GgufVocabWriter
         U32(w, "tokenizer.ggml.eos_token_id", 128009);
         Key(w, "tokenizer.ggml.add_bos_token", 7);
         w.Write((byte)1);
+        String(w, "tokenizer.chat_template", Llama3ChatTemplate());
         return path;
+    }
+
+    public static string Llama3ChatTemplate()
+    {
+        using var config = JsonDocument.Parse(File.ReadAllBytes(TestPaths.Reference("llama3", "tokenizer_config.json")));
+        return config.RootElement.GetProperty("chat_template").GetString()!;
     }
 
     private static void Key(BinaryWriter w, string key, uint type)

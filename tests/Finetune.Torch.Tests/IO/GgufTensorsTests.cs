@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Finetune.Testing;
 using Finetune.Torch.IO;
 using Finetune.Torch.Llama;
@@ -40,5 +41,26 @@ public sealed class GgufTensorsTests
         Assert.Equal(new long[] { 512, 64 }, source.ShapeOf("lm_head.weight"));
         Assert.Equal(new long[] { 32, 64 }, source.ShapeOf("model.layers.4.self_attn.k_proj.weight"));
         Assert.Equal(new long[] { 64, 172 }, source.ShapeOf("model.layers.0.mlp.down_proj.weight"));
+    }
+
+    [Fact]
+    public void Stories260K_config_saves_as_a_complete_hugging_face_config_json()
+    {
+        using var source = GgufTensors.Open(TestPaths.Reference("models", "stories260K.gguf"));
+        var path = Path.Combine(TestPaths.NewTempDir(), "config.json");
+        source.Config.Save(path);
+        var saved = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        // What transformers' LlamaConfig needs to rebuild this model: the README's metadata, written as HF names them.
+        var expected = JsonNode.Parse("""
+            {
+              "architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 512, "hidden_size": 64,
+              "intermediate_size": 172, "num_hidden_layers": 5, "num_attention_heads": 8, "num_key_value_heads": 4,
+              "head_dim": 8, "hidden_act": "silu", "max_position_embeddings": 2048, "rms_norm_eps": 1E-05,
+              "rope_theta": 10000, "attention_bias": false, "mlp_bias": false, "tie_word_embeddings": false,
+              "bos_token_id": 1, "eos_token_id": 2, "torch_dtype": "float32"
+            }
+            """)!;
+        Assert.True(JsonNode.DeepEquals(expected, saved), saved.ToJsonString());
+        Assert.Equal(1e-5, LlamaConfig.Load(path).RmsNormEps); // the decimal the float32 metadata was written from
     }
 }

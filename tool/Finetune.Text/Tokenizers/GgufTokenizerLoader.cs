@@ -11,7 +11,7 @@ namespace Finetune.Text.Tokenizers;
 /// </summary>
 internal static class GgufTokenizerLoader
 {
-    private const int Normal = 1, Unknown = 2, Control = 3, UserDefined = 4, Byte = 6;
+    private const int Normal = GgufVocab.Normal, Unknown = GgufVocab.Unknown, Control = GgufVocab.Control, UserDefined = GgufVocab.UserDefined, Byte = GgufVocab.Byte;
 
     public static TokenizerParts Load(GgufFile gguf)
     {
@@ -65,7 +65,8 @@ internal static class GgufTokenizerLoader
             .ToList();
         ByteLevelBpeModel.CheckMergesFollowRanks(merges, ids, path);
         var model = new ByteLevelBpeModel(tokens, ids, pattern, path, id => types[id] is Normal or Byte);
-        return Assemble(gguf, tokens, types, model, TextNormalizer.None, new TokenDecoder([new TokenDecoder.ByteLevelStep()]), addUnnormalized: false);
+        var vocab = new GgufVocab { Model = "gpt2", Tokens = tokens, Types = types, Merges = merges, SplitPattern = pattern };
+        return Assemble(gguf, vocab, model, TextNormalizer.None, new TokenDecoder([new TokenDecoder.ByteLevelStep()]), addUnnormalized: false);
     }
 
     private static (string, string) SplitMerge(string merge, int index, string path)
@@ -83,20 +84,21 @@ internal static class GgufTokenizerLoader
         var scores = gguf.GetArray<float[]>("tokenizer.ggml.scores") ?? new float[tokens.Length];
         if (scores.Length != tokens.Length)
             throw new TokenizerException($"{path}: tokenizer.ggml tokens ({tokens.Length}) and scores ({scores.Length}) differ in length");
-        var merges = MergeBpeModel.MergesFromScores(tokens, scores, id => types[id] is Normal or UserDefined);
         var unk = Id(gguf, "tokenizer.ggml.unknown_token_id", tokens.Length);
-        var model = new MergeBpeModel(tokens, merges, byteFallback: types.Contains(Byte), unkId: unk, fuseUnk: true);
         var prefixSpace = !gguf.Metadata.TryGetValue("tokenizer.ggml.add_space_prefix", out var sp) || sp is true;
+        var vocab = new GgufVocab { Model = "llama", Tokens = tokens, Types = types, Scores = scores, AddSpacePrefix = prefixSpace, UnkId = unk };
+        var merges = MergeBpeModel.MergesFromScores(tokens, scores, vocab.IsMergeable);
+        var model = new MergeBpeModel(tokens, merges, byteFallback: types.Contains(Byte), unkId: unk, fuseUnk: true);
         List<(string?, string?, string?)> steps = prefixSpace ? [("\u2581", null, null), (null, " ", "\u2581")] : [(null, " ", "\u2581")];
         List<TokenDecoder.Step> decoder = [new TokenDecoder.ReplaceStep("\u2581", " "), new TokenDecoder.ByteFallbackStep(), new TokenDecoder.FuseStep()];
         if (prefixSpace)
             decoder.Add(new TokenDecoder.StripStep(' ', 1, 0));
-        return Assemble(gguf, tokens, types, model, new TextNormalizer(steps), new TokenDecoder(decoder), addUnnormalized: true);
+        return Assemble(gguf, vocab, model, new TextNormalizer(steps), new TokenDecoder(decoder), addUnnormalized: true);
     }
 
-    private static TokenizerParts Assemble(GgufFile gguf, string[] tokens, long[] types, ITokenModel model, TextNormalizer normalizer, TokenDecoder decoder, bool addUnnormalized)
+    private static TokenizerParts Assemble(GgufFile gguf, GgufVocab vocab, ITokenModel model, TextNormalizer normalizer, TokenDecoder decoder, bool addUnnormalized)
     {
-        var path = gguf.FilePath;
+        var (path, tokens) = (gguf.FilePath, vocab.Tokens);
         var bos = Id(gguf, "tokenizer.ggml.bos_token_id", tokens.Length);
         var eos = Id(gguf, "tokenizer.ggml.eos_token_id", tokens.Length);
         var pad = Id(gguf, "tokenizer.ggml.padding_token_id", tokens.Length);
@@ -108,7 +110,7 @@ internal static class GgufTokenizerLoader
             Model = model,
             Normalizer = normalizer,
             Decoder = decoder,
-            AddedTokens = AddedTokens(tokens, types),
+            AddedTokens = AddedTokens(tokens, vocab.Types),
             Prefix = addBos && bos is { } b ? [b] : [],
             Suffix = addEos && eos is { } e ? [e] : [],
             BosToken = bos is { } bi ? tokens[bi] : null,
@@ -116,6 +118,7 @@ internal static class GgufTokenizerLoader
             PadToken = pad is { } pi ? tokens[pi] : null,
             ChatTemplate = gguf.GetString("tokenizer.chat_template"),
             AddUnnormalized = addUnnormalized,
+            Gguf = vocab,
         };
     }
 

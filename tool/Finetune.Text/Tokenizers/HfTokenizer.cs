@@ -188,7 +188,10 @@ public sealed class HfTokenizer
         return new HfTokenizer(_parts with { PadToken = token });
     }
 
-    /// <summary>Writes tokenizer.json (original bytes plus the new added_tokens entries) and tokenizer_config.json into <paramref name="folder"/>.</summary>
+    /// <summary>
+    /// Writes tokenizer.json and tokenizer_config.json into <paramref name="folder"/>: the original bytes plus the
+    /// new added_tokens entries, or for a GGUF-loaded tokenizer files made from its vocabulary in transformers' layout.
+    /// </summary>
     public void Save(string folder) => TokenizerFileWriter.Save(_parts, folder);
 
     private static string Escape(string text)

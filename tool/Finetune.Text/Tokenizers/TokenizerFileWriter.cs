@@ -7,17 +7,22 @@ namespace Finetune.Text.Tokenizers;
 /// <summary>
 /// Saves tokenizer.json and tokenizer_config.json as transformers would after <c>add_tokens</c>: the original
 /// tokenizer.json bytes with only the new <c>added_tokens</c> entries inserted (same layout and field order),
-/// and the config with <c>added_tokens_decoder</c> (and <c>pad_token</c>) set, everything else kept.
+/// and the config with <c>added_tokens_decoder</c> (and <c>pad_token</c>) set, everything else kept. A
+/// GGUF-loaded tokenizer has no such files: both are written from its vocabulary (<see cref="GgufTokenizerJson"/>).
 /// </summary>
 internal static class TokenizerFileWriter
 {
     public static void Save(TokenizerParts parts, string folder)
     {
-        if (parts.TokenizerJson is null)
-            throw new TokenizerException($"{parts.Source}: only tokenizers loaded from tokenizer.json can be saved");
         Directory.CreateDirectory(folder);
-        File.WriteAllBytes(Path.Combine(folder, "tokenizer.json"), WithNewEntries(parts.TokenizerJson, parts.NewTokens, parts.Source));
-        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), Config(parts), new UTF8Encoding(false));
+        var utf8 = new UTF8Encoding(false);
+        if (parts.TokenizerJson is not null)
+            File.WriteAllBytes(Path.Combine(folder, "tokenizer.json"), WithNewEntries(parts.TokenizerJson, parts.NewTokens, parts.Source));
+        else if (parts.Gguf is { } gguf)
+            File.WriteAllText(Path.Combine(folder, "tokenizer.json"), GgufTokenizerJson.TokenizerJson(parts, gguf), utf8);
+        else
+            throw new TokenizerException($"{parts.Source}: this tokenizer has no tokenizer.json or GGUF vocabulary to save from");
+        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), Config(parts), utf8);
     }
 
     private static byte[] WithNewEntries(byte[] json, IReadOnlyList<AddedTokenInfo> tokens, string source)
@@ -105,7 +110,9 @@ internal static class TokenizerFileWriter
 
     private static string Config(TokenizerParts parts)
     {
-        var config = parts.ConfigJson is null ? new JsonObject() : JsonNode.Parse(parts.ConfigJson)!.AsObject();
+        var config = parts.ConfigJson is not null ? JsonNode.Parse(parts.ConfigJson)!.AsObject()
+            : parts.Gguf is { } gguf ? GgufTokenizerJson.Config(parts, gguf)
+            : new JsonObject();
         var decoder = new JsonObject();
         foreach (var token in parts.AddedTokens.OrderBy(t => t.Id))
             decoder[token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject
@@ -120,6 +127,6 @@ internal static class TokenizerFileWriter
         config["added_tokens_decoder"] = decoder;
         if (parts.PadToken is not null)
             config["pad_token"] = parts.PadToken;
-        return HfJson.Format(JsonNode.Parse(config.ToJsonString())!, sortKeys: true) + "\n";
+        return HfJson.Format(config, sortKeys: true) + "\n";
     }
 }

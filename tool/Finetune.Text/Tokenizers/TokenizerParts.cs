@@ -22,6 +22,8 @@ internal sealed record TokenizerParts
     /// <summary>The original tokenizer.json bytes and tokenizer_config.json text, kept for a byte-faithful save.</summary>
     public byte[]? TokenizerJson { get; init; }
     public string? ConfigJson { get; init; }
+    /// <summary>The vocabulary of a GGUF-loaded tokenizer, from which saving writes tokenizer.json (null otherwise).</summary>
+    public GgufVocab? Gguf { get; init; }
     /// <summary>Tokens appended by <see cref="HfTokenizer.WithAddedTokens(IEnumerable{string}, bool)"/> since loading.</summary>
     public IReadOnlyList<AddedTokenInfo> NewTokens { get; init; } = [];
 }

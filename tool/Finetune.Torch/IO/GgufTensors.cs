@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Finetune.Text.Gguf;
 using Finetune.Torch.Llama;
@@ -153,6 +154,7 @@ public sealed partial class GgufTensors : ITensorSource
         };
         var config = new LlamaConfig
         {
+            Architectures = ["LlamaForCausalLM"],
             VocabSize = (int)(gguf.GetInteger("llama.vocab_size") ?? tokens?.Length ?? embedding.TorchShape[0]),
             HiddenSize = hidden,
             IntermediateSize = Required("llama.feed_forward_length"),
@@ -161,8 +163,8 @@ public sealed partial class GgufTensors : ITensorSource
             NumKeyValueHeads = (int)(gguf.GetInteger("llama.attention.head_count_kv") ?? heads),
             HeadDimension = (int)(gguf.GetInteger("llama.attention.key_length") ?? hidden / heads),
             MaxPositionEmbeddings = (int)(gguf.GetInteger("llama.context_length") ?? 2048),
-            RmsNormEps = gguf.GetNumber("llama.attention.layer_norm_rms_epsilon") ?? 1e-5,
-            RopeTheta = gguf.GetNumber("llama.rope.freq_base") ?? 10000.0,
+            RmsNormEps = Decimal(gguf.GetNumber("llama.attention.layer_norm_rms_epsilon")) ?? 1e-5,
+            RopeTheta = Decimal(gguf.GetNumber("llama.rope.freq_base")) ?? 10000.0,
             RopeScaling = scaling,
             TieWordEmbeddings = gguf.FindTensor("output.weight") is null,
             BosTokenId = (int?)gguf.GetInteger("tokenizer.ggml.bos_token_id"),
@@ -172,6 +174,14 @@ public sealed partial class GgufTensors : ITensorSource
         config.Validate(path);
         return config;
     }
+
+    /// <summary>
+    /// A float32 metadata value as the decimal it was written from (1e-5 is stored as 9.99999974e-06): the
+    /// shortest float32 text, so config.json says 1e-05 as the original model's did.
+    /// </summary>
+    private static double? Decimal(double? value) => value is { } v && (double)(float)v == v
+        ? double.Parse(((float)v).ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)
+        : value;
 
     private static ScalarType TorchType(GgufType type) => type switch
     {

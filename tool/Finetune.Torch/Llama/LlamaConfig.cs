@@ -13,6 +13,7 @@ public sealed class LlamaConfig
 {
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
+    [JsonPropertyName("architectures")] public IReadOnlyList<string>? Architectures { get; set; }
     [JsonPropertyName("model_type")] public string? ModelType { get; set; } = "llama";
     [JsonPropertyName("vocab_size")] public int VocabSize { get; set; } = 32000;
     [JsonPropertyName("hidden_size")] public int HiddenSize { get; set; } = 4096;
