@@ -21,6 +21,3 @@ public static class UserErrors
         return ours || CommandLineErrors.Contains(type.Name) ? e.Message.ReplaceLineEndings(" ") : null;
     }
 }
-
-/// <summary>A command-line argument that makes no sense; one line, exit 1.</summary>
-public sealed class UserInputException(string message) : Exception(message);

@@ -54,6 +54,3 @@ public sealed class StoreLock : IDisposable
 
     public void Dispose() => _stream.Dispose();
 }
-
-/// <summary>Another run holds the store lock.</summary>
-public sealed class StoreLockedException(string message) : Exception(message);

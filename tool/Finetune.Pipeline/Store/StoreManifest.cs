@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace Finetune.Pipeline.Store;
 
-/// <summary>One file in a store entry.</summary>
-public sealed record StoreFile(string Path, long Size, string Sha256);
 
 /// <summary>manifest.json of a store entry: what it was made from, what it holds, and how long it took.</summary>
 public sealed record StoreManifest(
