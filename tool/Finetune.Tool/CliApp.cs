@@ -18,9 +18,18 @@ public static class CliApp
         var app = new CommandApp();
         app.Configure(Configure);
         bool verbose = args.Contains("--verbose");
+        // Ctrl-C cancels the work cooperatively (a training stops at its next step; the store stays whole
+        // and the last checkpoint remains for --resume); a second Ctrl-C ends the process.
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = !cancel.IsCancellationRequested;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
         try
         {
-            return await app.RunAsync(args);
+            return await app.RunAsync(args, cancel.Token);
         }
         catch (OperationCanceledException)
         {
@@ -43,6 +52,10 @@ public static class CliApp
             Console.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message} (please report it; --verbose shows the stack trace)");
             if (verbose) Console.Error.WriteLine(e);
             return InternalError;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
         }
     }
 
