@@ -2,42 +2,59 @@ using System.Text.Json.Nodes;
 using Finetune.Pipeline;
 using Finetune.Pipeline.Planning;
 using Finetune.Pipeline.Store;
+using Spectre.Console;
 
 namespace Finetune.Tool.Output;
 
 /// <summary>
-/// Prints what the engine does: one line per stage event on stderr (progress is for people), or JSON
-/// lines on stdout with --json (for machines).
+/// Shows what the engine does: one line per stage event and progress message on stderr through
+/// Spectre.Console (styled on a terminal, plain text when redirected), or JSON lines on stdout with
+/// --json (for machines). Training reports step, loss, lr, tokens/s and ETA through <see cref="Message"/>.
 /// </summary>
-public sealed class ConsoleObserver(bool json, TextWriter? stdout = null, TextWriter? stderr = null) : IPipelineObserver
+public sealed class ConsoleObserver : IPipelineObserver
 {
-    private readonly TextWriter _out = stdout ?? System.Console.Out;
-    private readonly TextWriter _err = stderr ?? System.Console.Error;
+    private readonly bool _json;
+    private readonly TextWriter _out;
+    private readonly IAnsiConsole _err;
+
+    public ConsoleObserver(bool json, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        _json = json;
+        _out = stdout ?? System.Console.Out;
+        var error = stderr ?? System.Console.Error;
+        _err = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(error),
+            Ansi = stderr is null && !System.Console.IsErrorRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.Detect,
+        });
+        _err.Profile.Width = int.MaxValue / 2; // one event, one line: never wrap
+    }
 
     public void StageCached(StagePlan plan) => Emit(plan, "cached", null);
 
     public void StageStarting(StagePlan plan)
     {
-        if (!json) _err.WriteLine($"{plan.Stage,-9} {plan.ShortKey}  running: {string.Join("; ", plan.Reasons)}");
+        if (!_json) Line(plan.Stage, $"[dim]{plan.ShortKey}[/]  [yellow]running[/]: {Markup.Escape(string.Join("; ", plan.Reasons))}");
     }
 
     public void StageFinished(StagePlan plan, StoreManifest manifest) => Emit(plan, "ran", manifest.Seconds);
 
     public void StageSkipped(string stage, string why)
     {
-        if (json) _out.WriteLine(new JsonObject { ["event"] = "stage", ["stage"] = stage, ["status"] = "skipped", ["why"] = why }.ToJsonString());
-        else _err.WriteLine($"{stage,-9} {"",12}  skipped ({why})");
+        if (_json) _out.WriteLine(new JsonObject { ["event"] = "stage", ["stage"] = stage, ["status"] = "skipped", ["why"] = why }.ToJsonString());
+        else Line(stage, $"{"",12}  [dim]skipped ({Markup.Escape(why)})[/]");
     }
 
     public void Message(string stage, string text)
     {
-        if (json) _out.WriteLine(new JsonObject { ["event"] = "message", ["stage"] = stage, ["text"] = text }.ToJsonString());
-        else _err.WriteLine($"{stage,-9} {text}");
+        if (_json) _out.WriteLine(new JsonObject { ["event"] = "message", ["stage"] = stage, ["text"] = text }.ToJsonString());
+        else Line(stage, Markup.Escape(text));
     }
 
     private void Emit(StagePlan plan, string status, double? seconds)
     {
-        if (json)
+        if (_json)
         {
             var line = new JsonObject
             {
@@ -51,7 +68,9 @@ public sealed class ConsoleObserver(bool json, TextWriter? stdout = null, TextWr
             _out.WriteLine(line.ToJsonString());
             return;
         }
-        var tail = status == "ran" ? $"done in {seconds:0.0} s" : "cached";
-        _err.WriteLine($"{plan.Stage,-9} {plan.ShortKey}  {tail}");
+        var tail = status == "ran" ? $"[green]done[/] in {seconds:0.0} s" : "[blue]cached[/]";
+        Line(plan.Stage, $"[dim]{plan.ShortKey}[/]  {tail}");
     }
+
+    private void Line(string stage, string markup) => _err.MarkupLine($"[bold]{Markup.Escape($"{stage,-9}")}[/] {markup}");
 }
