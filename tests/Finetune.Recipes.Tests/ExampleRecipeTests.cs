@@ -13,7 +13,7 @@ public sealed class ExampleRecipeTests
         Assert.Equal("models/Llama-3.2-1B-Instruct", recipe.Model.Path);
         Assert.Equal(["<think>", "</think>", "<answer>", "</answer>"], recipe.Tokens.Add);
         Assert.Equal("<|finetune_right_pad_id|>", recipe.Tokens.PadToken);
-        Assert.Equal(64, recipe.Tokens.PadToMultipleOf);
+        Assert.Null(recipe.Tokens.PadToMultipleOf);        // the original resized to exactly 128256 + 4 = 128260 rows
         Assert.Equal(SeedStrategy.Copy, recipe.Seed.Strategy);
         Assert.Equal("<|start_header_id|>", recipe.Seed.From);
         Assert.Equal("data/reasoning-0.01.jsonl", recipe.Data.Path);
@@ -23,6 +23,10 @@ public sealed class ExampleRecipeTests
         Assert.Equal("26 Jul 2024", recipe.Data.TemplateVars["date_string"]);
         Assert.Equal(OptimizerKind.Adamw8bit, recipe.Train.Optimizer);
         Assert.Equal(1.0e-5, recipe.Train.LearningRate);
+        Assert.Equal((2, 4, 8, 1024, 0.1, 50, 50), (recipe.Train.Epochs, recipe.Train.BatchSize, recipe.Train.GradientAccumulation,
+            recipe.Train.MaxSeqLength, recipe.Train.WarmupRatio, recipe.Train.EvalEvery, recipe.Train.LogEvery));
+        Assert.Equal(LearningRateSchedule.Linear, recipe.Train.Schedule);
+        Assert.Equal(0.1, recipe.Data.TestFraction);
         Assert.Equal(Path.GetFullPath(Path.Combine(Finetune.Testing.TestPaths.RepoRoot, "artifacts", "export", "think-answer")),
             recipe.ResolvePath(recipe.Export.Path!));
     }
