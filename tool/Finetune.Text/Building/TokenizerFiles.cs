@@ -39,40 +39,19 @@ public static class TokenizerFiles
         ["padding"] = null,
         ["added_tokens"] = new JsonArray([.. options.SpecialTokens.Select((token, i) => AddedToken(model.Vocab.Count + i, token))]),
         ["normalizer"] = null,
-        ["pre_tokenizer"] = new JsonObject
-        {
-            ["type"] = "Sequence",
-            ["pretokenizers"] = new JsonArray(
-                new JsonObject
-                {
-                    ["type"] = "Split",
-                    ["pattern"] = new JsonObject { ["Regex"] = Llama3PreTokenizer.Pattern },
-                    ["behavior"] = "Isolated",
-                    ["invert"] = false,
-                },
-                ByteLevel(addPrefixSpace: false, trimOffsets: true, useRegex: false)),
-        },
+        ["pre_tokenizer"] = TokenizerJsonParts.SplitThenByteLevel(Llama3PreTokenizer.Pattern),
         ["post_processor"] = new JsonObject
         {
             ["type"] = "Sequence",
             ["processors"] = new JsonArray(
-                ByteLevel(addPrefixSpace: true, trimOffsets: false, useRegex: true),
-                BosTemplate(options.BosToken, model.Vocab.Count + options.SpecialTokens.ToList().IndexOf(options.BosToken))),
+                TokenizerJsonParts.ByteLevel(addPrefixSpace: true, trimOffsets: false, useRegex: true),
+                TokenizerJsonParts.Template([(options.BosToken, model.Vocab.Count + options.SpecialTokens.ToList().IndexOf(options.BosToken))], [])),
         },
-        ["decoder"] = ByteLevel(addPrefixSpace: true, trimOffsets: true, useRegex: true),
-        ["model"] = new JsonObject
-        {
-            ["type"] = "BPE",
-            ["dropout"] = null,
-            ["unk_token"] = null,
-            ["continuing_subword_prefix"] = null,
-            ["end_of_word_suffix"] = null,
-            ["fuse_unk"] = false,
-            ["byte_fallback"] = false,
-            ["ignore_merges"] = true,
-            ["vocab"] = new JsonObject(model.Vocab.Select((token, id) => KeyValuePair.Create(token, (JsonNode?)id))),
-            ["merges"] = new JsonArray([.. model.Merges.Select(m => (JsonNode)m.ToString())]),
-        },
+        ["decoder"] = TokenizerJsonParts.ByteLevel(addPrefixSpace: true, trimOffsets: true, useRegex: true),
+        ["model"] = TokenizerJsonParts.BpeModel(
+            new JsonObject(model.Vocab.Select((token, id) => KeyValuePair.Create(token, (JsonNode?)id))),
+            new JsonArray([.. model.Merges.Select(m => (JsonNode)m.ToString())]),
+            unkToken: null, fuseUnk: false, byteFallback: false, ignoreMerges: true),
     };
 
     private static JsonObject AddedToken(int id, string content) => new()
@@ -85,30 +64,6 @@ public static class TokenizerFiles
         ["normalized"] = false,
         ["special"] = true,
     };
-
-    private static JsonObject ByteLevel(bool addPrefixSpace, bool trimOffsets, bool useRegex) => new()
-    {
-        ["type"] = "ByteLevel",
-        ["add_prefix_space"] = addPrefixSpace,
-        ["trim_offsets"] = trimOffsets,
-        ["use_regex"] = useRegex,
-    };
-
-    private static JsonObject BosTemplate(string bos, int bosId)
-    {
-        JsonObject Special(int typeId) => new() { ["SpecialToken"] = new JsonObject { ["id"] = bos, ["type_id"] = typeId } };
-        JsonObject Sequence(string name, int typeId) => new() { ["Sequence"] = new JsonObject { ["id"] = name, ["type_id"] = typeId } };
-        return new JsonObject
-        {
-            ["type"] = "TemplateProcessing",
-            ["single"] = new JsonArray(Special(0), Sequence("A", 0)),
-            ["pair"] = new JsonArray(Special(0), Sequence("A", 0), Special(1), Sequence("B", 1)),
-            ["special_tokens"] = new JsonObject
-            {
-                [bos] = new JsonObject { ["id"] = bos, ["ids"] = new JsonArray(bosId), ["tokens"] = new JsonArray(bos) },
-            },
-        };
-    }
 
     private static JsonObject ConfigDocument(ByteLevelBpeModel model, Llama3TokenizerOptions options)
     {

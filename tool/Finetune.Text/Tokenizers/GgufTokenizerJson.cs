@@ -125,60 +125,18 @@ internal static class GgufTokenizerJson
 
     private static JsonObject PreTokenizer(string pattern) => pattern == ByteLevelBpeModel.Gpt2Pattern
         ? ByteLevel(addPrefixSpace: false, trimOffsets: true, useRegex: true)
-        : new JsonObject
-        {
-            ["type"] = "Sequence",
-            ["pretokenizers"] = new JsonArray(
-                new JsonObject
-                {
-                    ["type"] = "Split",
-                    ["pattern"] = new JsonObject { ["Regex"] = pattern },
-                    ["behavior"] = "Isolated",
-                    ["invert"] = false,
-                },
-                ByteLevel(addPrefixSpace: false, trimOffsets: true, useRegex: false)),
-        };
+        : TokenizerJsonParts.SplitThenByteLevel(pattern);
 
-    private static JsonObject ByteLevel(bool addPrefixSpace, bool trimOffsets, bool useRegex) => new()
-    {
-        ["type"] = "ByteLevel",
-        ["add_prefix_space"] = addPrefixSpace,
-        ["trim_offsets"] = trimOffsets,
-        ["use_regex"] = useRegex,
-    };
+    private static JsonObject ByteLevel(bool addPrefixSpace, bool trimOffsets, bool useRegex) =>
+        TokenizerJsonParts.ByteLevel(addPrefixSpace, trimOffsets, useRegex);
 
     /// <summary>BOS/EOS around each sequence as transformers' Llama post-processor: single <c>bos $A eos</c>, pair <c>bos $A eos bos $B eos</c>.</summary>
-    private static JsonObject? TemplateProcessing(TokenizerParts parts)
-    {
-        if (parts.Prefix.Count == 0 && parts.Suffix.Count == 0)
-            return null;
-        JsonArray Sequence(int typeId, string name)
-        {
-            var items = new JsonArray();
-            foreach (var id in parts.Prefix)
-                items.Add(new JsonObject { ["SpecialToken"] = new JsonObject { ["id"] = TokenOf(parts, id), ["type_id"] = typeId } });
-            items.Add(new JsonObject { ["Sequence"] = new JsonObject { ["id"] = name, ["type_id"] = typeId } });
-            foreach (var id in parts.Suffix)
-                items.Add(new JsonObject { ["SpecialToken"] = new JsonObject { ["id"] = TokenOf(parts, id), ["type_id"] = typeId } });
-            return items;
-        }
-        var pair = Sequence(0, "A");
-        foreach (var item in Sequence(1, "B"))
-            pair.Add(item!.DeepClone());
-        var specials = new JsonObject();
-        foreach (var id in parts.Prefix.Concat(parts.Suffix).Distinct())
-        {
-            var token = TokenOf(parts, id);
-            specials[token] = new JsonObject { ["id"] = token, ["ids"] = new JsonArray(id), ["tokens"] = new JsonArray(token) };
-        }
-        return new JsonObject
-        {
-            ["type"] = "TemplateProcessing",
-            ["single"] = Sequence(0, "A"),
-            ["pair"] = pair,
-            ["special_tokens"] = specials,
-        };
-    }
+    private static JsonObject? TemplateProcessing(TokenizerParts parts) =>
+        parts.Prefix.Count == 0 && parts.Suffix.Count == 0
+            ? null
+            : TokenizerJsonParts.Template(
+                [.. parts.Prefix.Select(id => (TokenOf(parts, id), id))],
+                [.. parts.Suffix.Select(id => (TokenOf(parts, id), id))]);
 
     private static string TokenOf(TokenizerParts parts, int id) => parts.Model.IdToToken(id)
         ?? throw new TokenizerException($"{parts.Source}: post-processor token id {id} is not in the vocab");
@@ -194,33 +152,14 @@ internal static class GgufTokenizerJson
         return new JsonObject { ["type"] = "Sequence", ["decoders"] = steps };
     }
 
-    private static JsonObject SentencePieceModel(GgufVocab vocab) => new()
-    {
-        ["type"] = "BPE",
-        ["dropout"] = null,
-        ["unk_token"] = vocab.UnkId is { } unk ? vocab.Tokens[unk] : null,
-        ["continuing_subword_prefix"] = null,
-        ["end_of_word_suffix"] = null,
-        ["fuse_unk"] = true,
-        ["byte_fallback"] = vocab.Types.Contains(GgufVocab.Byte),
-        ["ignore_merges"] = false,
-        ["vocab"] = Vocab(vocab.Tokens),
-        ["merges"] = Merges(SentencePieceMerges(vocab)),
-    };
+    private static JsonObject SentencePieceModel(GgufVocab vocab) => TokenizerJsonParts.BpeModel(
+        Vocab(vocab.Tokens), Merges(SentencePieceMerges(vocab)),
+        unkToken: vocab.UnkId is { } unk ? vocab.Tokens[unk] : null, fuseUnk: true,
+        byteFallback: vocab.Types.Contains(GgufVocab.Byte), ignoreMerges: false);
 
-    private static JsonObject ByteLevelModel(GgufVocab vocab) => new()
-    {
-        ["type"] = "BPE",
-        ["dropout"] = null,
-        ["unk_token"] = null,
-        ["continuing_subword_prefix"] = null,
-        ["end_of_word_suffix"] = null,
-        ["fuse_unk"] = false,
-        ["byte_fallback"] = false,
-        ["ignore_merges"] = vocab.SplitPattern != ByteLevelBpeModel.Gpt2Pattern,
-        ["vocab"] = Vocab(vocab.Tokens),
-        ["merges"] = Merges(vocab.Merges!),
-    };
+    private static JsonObject ByteLevelModel(GgufVocab vocab) => TokenizerJsonParts.BpeModel(
+        Vocab(vocab.Tokens), Merges(vocab.Merges!),
+        unkToken: null, fuseUnk: false, byteFallback: false, ignoreMerges: vocab.SplitPattern != ByteLevelBpeModel.Gpt2Pattern);
 
     private static JsonObject Vocab(string[] tokens)
     {
