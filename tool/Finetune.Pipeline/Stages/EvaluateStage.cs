@@ -86,10 +86,10 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
         return probe?["prompt_ids"]!.AsArray().Select(id => (int)id!).ToList();
     }
 
-    /// <summary>Before: the base weights with the seed stage's new rows (padding rows never produced).</summary>
+    /// <summary>Before: the base weights with the seed stage's new rows (padding rows never produced), in fp32 on the training device.</summary>
     private LlamaForCausalLM LoadSeededBase(string seedDir, int vocabSize)
     {
-        var model = LlamaForCausalLM.Load(ModelPath, ScalarType.Float32);
+        var model = LlamaForCausalLM.Load(ModelPath, ScalarType.Float32, TrainStage.Placement(Recipe).Device);
         SeedPatch.Apply(model, Path.Combine(seedDir, SeedPatch.FileName));
         model.RealVocabSize = vocabSize;
         model.eval();
@@ -97,9 +97,9 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
     }
 
     /// <summary>After: the train stage's fine-tuned, already resized model.</summary>
-    private static LlamaForCausalLM LoadTrained(string trainDir, int vocabSize)
+    private LlamaForCausalLM LoadTrained(string trainDir, int vocabSize)
     {
-        var model = LlamaForCausalLM.Load(Path.Combine(trainDir, TrainedModelFolder), ScalarType.Float32);
+        var model = LlamaForCausalLM.Load(Path.Combine(trainDir, TrainedModelFolder), ScalarType.Float32, TrainStage.Placement(Recipe).Device);
         model.RealVocabSize = vocabSize;
         model.eval();
         return model;

@@ -74,7 +74,7 @@ public sealed class TrainStage(Recipe recipe) : RecipeStage(recipe)
     {
         bool cuda = recipe.Model.Device switch
         {
-            ModelDevice.Cuda => cuda_is_available() ? true : throw new PipelineException($"{recipe.SourcePath}: model.device is cuda but no CUDA device is available (this build uses the {(cuda_is_available() ? "cuda" : "cpu")} backend)"),
+            ModelDevice.Cuda => cuda_is_available() ? true : throw new PipelineException($"{recipe.SourcePath}: model.device is cuda but no CUDA device is available (build with -p:TorchBackend=cuda on a machine with a GPU, or use device: auto)"),
             ModelDevice.Cpu => false,
             _ => cuda_is_available(),
         };
