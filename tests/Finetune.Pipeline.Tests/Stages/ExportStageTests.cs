@@ -11,9 +11,9 @@ namespace Finetune.Pipeline.Tests.Stages;
 public sealed class ExportStageTests
 {
     /// <summary>Runs tokenize/resize/seed for real, then export over a hand-made "trained" model (the seeded base).</summary>
-    private static (StageTestKit Kit, string Output) Export(string dtype)
+    private static (StageTestKit Kit, string Output) Export(string dtype, string? maxShardSize = null)
     {
-        var kit = new StageTestKit(t => t.Replace("  dtype: fp32\n", $"  dtype: {dtype}\n"));
+        var kit = new StageTestKit(t => t.Replace("  dtype: fp32\n", $"  dtype: {dtype}\n" + (maxShardSize is null ? "" : $"  max_shard_size: {maxShardSize}\n")));
         kit.Run(only: "seed");
         var train = Path.Combine(kit.Dir, "train");
         using (var model = LlamaForCausalLM.Load(Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama")))
@@ -68,6 +68,23 @@ public sealed class ExportStageTests
         Assert.Equal(TorchSharp.torch.ScalarType.BFloat16, weights.DTypeOf("model.layers.0.mlp.up_proj.weight"));
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(output, ExportStage.ModelFolder, "config.json")))!;
         Assert.Equal("bfloat16", (string)config["torch_dtype"]!);
+    }
+
+    [Fact]
+    public void Export_above_max_shard_size_writes_shards_with_an_index_and_still_reloads_with_parity()
+    {
+        // The tiny model is 2.7 MB in fp32: a 1 MB limit makes several shards.
+        var (_, output) = Export("fp32", "1MB");
+        var folder = Path.Combine(output, ExportStage.ModelFolder);
+        var shards = Directory.GetFiles(folder, "model-*-of-*.safetensors");
+        Assert.True(shards.Length >= 3, string.Join(", ", shards));
+        Assert.False(File.Exists(Path.Combine(folder, "model.safetensors")));
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "model.safetensors.index.json")))!;
+        var map = index["weight_map"]!.AsObject();
+        Assert.Equal("model.embed_tokens.weight", map.Select(kv => kv.Key).Order(StringComparer.Ordinal).First());
+        Assert.All(map, kv => Assert.Contains(Path.Combine(folder, (string)kv.Value!), shards));
+        var parity = JsonNode.Parse(File.ReadAllText(Path.Combine(output, ExportStage.ParityFile)))!;
+        Assert.True((double)parity["max_abs_logit_diff"]! <= ExportStage.ParityTolerance);
     }
 
     private sealed class RecordingObserverStub : IPipelineObserver
