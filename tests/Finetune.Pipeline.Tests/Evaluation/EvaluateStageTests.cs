@@ -74,7 +74,7 @@ public sealed class EvaluateStageTests
     public void Eval_loss_agrees_with_the_trainers_batched_padded_eval_loss()
     {
         var run = Shared.Value;
-        using var model = LlamaForCausalLM.Load(Path.Combine(run.Train, EvaluateStage.TrainedModelFolder), ScalarType.Float32);
+        using var model = LlamaForCausalLM.Load(Path.Combine(run.Train, TrainStage.ModelFolder), ScalarType.Float32);
         model.RealVocabSize = run.VocabSize;
         using var shard = TokenShard.Open(Path.Combine(run.Map, DatasetMapper.TestShard));
         int pad = Finetune.Text.Tokenizers.HfTokenizer.FromFolder(run.TokenizerFolder).PadId!.Value;
@@ -195,9 +195,9 @@ public sealed class EvaluateStageTests
             using (var seeded = LlamaForCausalLM.Load(model, ScalarType.Float32))
             {
                 SeedPatch.Apply(seeded, Path.Combine(Entry("seed"), SeedPatch.FileName));
-                seeded.SaveHuggingFace(Path.Combine(train, EvaluateStage.TrainedModelFolder));
+                seeded.SaveHuggingFace(Path.Combine(train, TrainStage.ModelFolder));
             }
-            File.WriteAllText(Path.Combine(train, EvaluateStage.MetricsFile), """
+            File.WriteAllText(Path.Combine(train, TrainStage.MetricsFile), """
                 {"step":1,"epoch":0.5,"loss":6.4,"lr":0.001}
                 {"step":2,"epoch":1.0,"loss":5.1,"lr":0.001}
                 {"step":2,"eval_loss":5.5}

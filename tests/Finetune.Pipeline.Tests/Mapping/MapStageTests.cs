@@ -42,7 +42,7 @@ public sealed class MapStageTests
     /// <summary>What the tokenize stage leaves: tokenizer/tokenizer.json and tokenizer/tokenizer_config.json.</summary>
     private static void WriteTokenizeOutput(string outputDir)
     {
-        var folder = Path.Combine(outputDir, MapStage.TokenizerFolder);
+        var folder = Path.Combine(outputDir, TokenizeStage.TokenizerFolder);
         Directory.CreateDirectory(folder);
         foreach (var name in new[] { "tokenizer.json", "tokenizer_config.json" })
             File.Copy(TestPaths.Reference("llama3", name), Path.Combine(folder, name));

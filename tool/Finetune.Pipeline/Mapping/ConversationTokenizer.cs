@@ -39,7 +39,7 @@ public sealed class ConversationTokenizer
     public TokenizedConversation Tokenize(IReadOnlyList<ChatMessage> messages)
     {
         var rendered = Render(messages, addGenerationPrompt: false);
-        var addBos = NeedsBos(rendered.Text);
+        var addBos = _tokenizer.NeedsBos(rendered.Text);
         var ids = _tokenizer.Encode(rendered.Text, addBos).ToArray();
         var mask = new byte[ids.Length];
         if (_lossOn == LossOn.All)
@@ -56,14 +56,12 @@ public sealed class ConversationTokenizer
     public (string Text, int[] Ids) RenderPrompt(IReadOnlyList<ChatMessage> messages)
     {
         var text = Render(messages, addGenerationPrompt: true).Text;
-        return (text, _tokenizer.Encode(text, NeedsBos(text)).ToArray());
+        return (text, _tokenizer.EncodeRendered(text).ToArray());
     }
 
     private TemplateRenderResult Render(IEnumerable<ChatMessage> messages, bool addGenerationPrompt) =>
         _template.RenderMessages(messages.Select(m => m.ToTemplateValue()), addGenerationPrompt,
             _tokenizer.BosToken, _tokenizer.EosToken, _vars);
-
-    private bool NeedsBos(string text) => _tokenizer.BosToken is { } bos && !text.StartsWith(bos, StringComparison.Ordinal);
 
     private void MarkAssistantTurns(IReadOnlyList<ChatMessage> messages, bool addBos, int[] ids, byte[] mask)
     {

@@ -32,8 +32,6 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
     public const string ReportFile = "report.md";
 
     /// <summary>The train stage's output: the fine-tuned model folder and its metrics log.</summary>
-    public const string TrainedModelFolder = "model";
-    public const string MetricsFile = "metrics.jsonl";
 
     public override void Run(StageRun run)
     {
@@ -56,7 +54,7 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
 
         File.WriteAllText(Path.Combine(run.OutputDir, EvalFile), EvalJson.Build(before, after).ToJsonString(Indented));
         File.WriteAllLines(Path.Combine(run.OutputDir, SamplesFile), EvalJson.Samples(before, after).Select(s => s.ToJsonString(SnakeCase)));
-        var history = MetricsHistory.Read(Path.Combine(run.UpstreamDir("train"), MetricsFile));
+        var history = MetricsHistory.Read(Path.Combine(run.UpstreamDir("train"), TrainStage.MetricsFile));
         LossPlot.Write(Path.Combine(run.OutputDir, PlotFile), history, $"{Recipe.Name}: loss");
         File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), EvalReport.Render(Recipe.Name, before, after, Recipe.Seed.Probe, PlotFile));
 
@@ -99,7 +97,7 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
     /// <summary>After: the train stage's fine-tuned, already resized model.</summary>
     private LlamaForCausalLM LoadTrained(string trainDir, int vocabSize)
     {
-        var model = LlamaForCausalLM.Load(Path.Combine(trainDir, TrainedModelFolder), ScalarType.Float32, TrainStage.Placement(Recipe).Device);
+        var model = LlamaForCausalLM.Load(Path.Combine(trainDir, TrainStage.ModelFolder), ScalarType.Float32, TrainStage.Placement(Recipe).Device);
         model.RealVocabSize = vocabSize;
         model.eval();
         return model;

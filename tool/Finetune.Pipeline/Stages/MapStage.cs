@@ -23,18 +23,13 @@ public sealed class MapStage(Recipe recipe) : RecipeStage(recipe)
         },
         DatasetFiles().Concat(TemplateFile()).ToDictionary(f => f.Label, f => f.Path));
 
-    /// <summary>The tokenize stage's extended tokenizer, relative to its output folder.</summary>
-    public const string TokenizerFolder = "tokenizer";
-
     public override void Run(StageRun run)
     {
         if (!Recipe.HasData) throw new PipelineException($"{Recipe.SourcePath}: the recipe has no data section, so there is nothing to map");
         var data = Recipe.Data;
-        var folder = Path.Combine(run.UpstreamDir("tokenize"), TokenizerFolder);
+        var folder = Path.Combine(run.UpstreamDir("tokenize"), TokenizeStage.TokenizerFolder);
         var tokenizer = HfTokenizer.FromFolder(folder);
-        var template = data.ChatTemplate == "model"
-            ? ChatTemplate.LoadFromModel(folder)
-            : ChatTemplate.Load(Recipe.ResolvePath(data.ChatTemplate));
+        var template = ChatPrompt.LoadTemplate(Recipe, folder);
         if (template.UndeclaredVariables.Contains("date_string") && !data.TemplateVars.ContainsKey("date_string"))
             run.Report($"warning: chat template {template.Name} reads date_string, which data.template_vars does not pin: " +
                        "it renders today's date, so the shards change from day to day");

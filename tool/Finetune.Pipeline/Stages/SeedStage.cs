@@ -76,12 +76,12 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
             if (id < oldRows) continue;
             if (seed.Overrides.TryGetValue(token, out var from))
             {
-                plans.Add(new NewRowPlan(token, id, SeedMethod.Copy, [SourceId(baseTokenizer, from)]));
+                plans.Add(new NewRowPlan(token, id, SeedMethod.Copy, [TokenContract.SingleTokenId(baseTokenizer, from, $"seed.overrides[{token}]")]));
                 continue;
             }
             plans.Add(seed.Strategy switch
             {
-                SeedStrategy.Copy => new NewRowPlan(token, id, SeedMethod.Copy, [SourceId(baseTokenizer, seed.From!)]),
+                SeedStrategy.Copy => new NewRowPlan(token, id, SeedMethod.Copy, [TokenContract.SingleTokenId(baseTokenizer, seed.From!, "seed.from")]),
                 SeedStrategy.SubwordMean => new NewRowPlan(token, id, SeedMethod.SubwordMean, baseTokenizer.Encode(token)),
                 SeedStrategy.Mean => new NewRowPlan(token, id, SeedMethod.Mean, []),
                 SeedStrategy.MeanCov => new NewRowPlan(token, id, SeedMethod.MeanCov, []),
@@ -90,13 +90,6 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
             });
         }
         return plans;
-    }
-
-    private static int SourceId(HfTokenizer tokenizer, string token)
-    {
-        if (tokenizer.TokenToId(token) is int id) return id;
-        var ids = tokenizer.Encode(token);
-        return ids.Count == 1 ? ids[0] : throw new PipelineException($"seed source \"{token}\" is not a single token of the base model (it encodes to {ids.Count} ids)");
     }
 
     /// <summary>

@@ -37,8 +37,8 @@ public sealed class TokenizeStage(Recipe recipe) : RecipeStage(recipe)
         if (tokens.PadToken is { } pad) extended = extended.WithPadToken(pad);
 
         var contract = TokenContract.Check(baseTokenizer, extended, tokens.Add, Recipe.Seed.From);
-        foreach (var source in Recipe.Seed.Overrides.Values.Distinct())
-            TokenContract.Check(baseTokenizer, extended, [], source); // each override source must be one existing token
+        foreach (var (token, source) in Recipe.Seed.Overrides)
+            TokenContract.SingleTokenId(baseTokenizer, source, $"seed.overrides[{token}]");
         var broken = contract.Tokens.FirstOrDefault(t => !t.Passed);
         if (broken != null)
             throw new PipelineException($"token contract: {broken.Token} does not encode as one token next to text (alone: [{string.Join(", ", broken.Alone)}], in \"a{broken.Token}b\": [{string.Join(", ", broken.InContext)}])");

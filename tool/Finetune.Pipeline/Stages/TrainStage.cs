@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Finetune.Pipeline.Mapping;
 using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.Llama;
@@ -42,8 +43,9 @@ public sealed class TrainStage(Recipe recipe) : RecipeStage(recipe)
         using var model = LlamaForCausalLM.Load(ModelPath, dtype, device);
         SeedPatch.Apply(model, Path.Combine(run.UpstreamDir("seed"), SeedPatch.FileName));
         var mapDir = run.UpstreamDir("map");
-        using var train = TokenShard.Open(Path.Combine(mapDir, "train"));
-        using var test = File.Exists(TokenShard.OffsetsPath(Path.Combine(mapDir, "test"))) ? TokenShard.Open(Path.Combine(mapDir, "test")) : null;
+        using var train = TokenShard.Open(Path.Combine(mapDir, DatasetMapper.TrainShard));
+        var testPrefix = Path.Combine(mapDir, DatasetMapper.TestShard);
+        using var test = File.Exists(TokenShard.OffsetsPath(testPrefix)) ? TokenShard.Open(testPrefix) : null;
         var options = Options(Recipe.Train, plan, tokenizer, dtype, device);
 
         if (!run.Resume) ClearFolder(run.WorkDir); // a fresh run never picks up an old attempt's checkpoints

@@ -111,6 +111,16 @@ public sealed class HfTokenizer
         return ids;
     }
 
+    /// <summary>
+    /// Whether text a chat template rendered still needs the post-processor's BOS: true unless the template
+    /// wrote the BOS token itself (Llama 3's templates do), so a prompt never starts with two.
+    /// </summary>
+    public bool NeedsBos(string renderedText) =>
+        BosToken is { Length: > 0 } bos && !renderedText.StartsWith(bos, StringComparison.Ordinal);
+
+    /// <summary>Encodes chat-template output: BOS is added only when the template did not write it.</summary>
+    public IReadOnlyList<int> EncodeRendered(string renderedText) => Encode(renderedText, NeedsBos(renderedText));
+
     private void EncodeNormalized(string text, int start, int end, List<int> ids)
     {
         if (end <= start)

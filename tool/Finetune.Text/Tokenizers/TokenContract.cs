@@ -9,20 +9,22 @@ public static class TokenContract
 {
     public static TokenContractReport Check(HfTokenizer before, HfTokenizer after, IEnumerable<string> added, string? seedFrom)
     {
-        int? seedId = null;
-        if (seedFrom is not null)
-        {
-            seedId = before.TokenToId(seedFrom);
-            if (seedId is null)
-            {
-                var ids = before.Encode(seedFrom);
-                if (ids.Count != 1)
-                    throw new TokenizerException($"seed.from \"{seedFrom}\" is not a single token of {before.Source} (it encodes to {ids.Count} ids: [{string.Join(", ", ids)}])");
-                seedId = ids[0];
-            }
-        }
+        int? seedId = seedFrom is null ? null : SingleTokenId(before, seedFrom, "seed.from");
         var entries = added.Select(token => CheckToken(after, token)).ToList();
         return new TokenContractReport(entries, seedFrom, seedId, entries.All(e => e.RoundTripFailures.Count == 0));
+    }
+
+    /// <summary>
+    /// The id of <paramref name="token"/>, which must be one existing token of <paramref name="tokenizer"/>
+    /// (by name, or text that encodes to exactly one id); else an error naming it and <paramref name="role"/>.
+    /// </summary>
+    public static int SingleTokenId(HfTokenizer tokenizer, string token, string role)
+    {
+        if (tokenizer.TokenToId(token) is int id) return id;
+        var ids = tokenizer.Encode(token);
+        return ids.Count == 1
+            ? ids[0]
+            : throw new TokenizerException($"{role} \"{token}\" is not a single token of {tokenizer.Source} (it encodes to {ids.Count} ids: [{string.Join(", ", ids)}])");
     }
 
     private static TokenContractEntry CheckToken(HfTokenizer tok, string token)

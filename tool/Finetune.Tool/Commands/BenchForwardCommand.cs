@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using Finetune.Torch;
 using Finetune.Torch.Llama;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;

@@ -41,10 +41,8 @@ public sealed class ChatCommand : Command<ChatCommand.Settings>
         if (!Directory.Exists(settings.Folder)) throw new UserInputException($"{settings.Folder}: folder not found");
         var tokenizer = ModelPaths.Tokenizer(settings.Folder);
         var template = ModelPaths.ChatTemplate(settings.Folder, tokenizer);
-        using var model = LlamaForCausalLM.Load(settings.Folder, ScalarType.Float32);
-        model.RealVocabSize = tokenizer.VocabSize;
-        var eos = new HashSet<int>(tokenizer.EosIds.Concat(model.Config.EosTokenIds));
-        if (tokenizer.TokenToId("<|eot_id|>") is int eot) eos.Add(eot);
+        var (model, eos) = ModelPaths.ForGeneration(settings.Folder, tokenizer, ScalarType.Float32);
+        using var _ = model;
         var history = new List<object>();
         bool color = !System.Console.IsOutputRedirected;
         foreach (var prompt in Prompts(settings.Prompt))
@@ -52,8 +50,7 @@ public sealed class ChatCommand : Command<ChatCommand.Settings>
             cancellation.ThrowIfCancellationRequested();
             history.Add(new Dictionary<string, object?> { ["role"] = "user", ["content"] = prompt });
             var text = template.RenderMessages(history, addGenerationPrompt: true, tokenizer.BosToken, tokenizer.EosToken).Text;
-            bool hasBos = tokenizer.BosToken is { Length: > 0 } bos && text.StartsWith(bos, StringComparison.Ordinal);
-            var promptIds = tokenizer.Encode(text, addBos: !hasBos);
+            var promptIds = tokenizer.EncodeRendered(text);
             var printer = new StreamPrinter(new IncrementalDecoder(tokenizer, promptIds), color);
             var ids = Finetune.Torch.Inference.Generator.Generate(model, promptIds,
                 new GenerationOptions { MaxNewTokens = settings.MaxNewTokens, Temperature = settings.Temperature, EosTokenIds = eos },

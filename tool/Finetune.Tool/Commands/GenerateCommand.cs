@@ -72,15 +72,15 @@ public sealed class GenerateCommand : Command<GenerateCommand.Settings>
         var tokenizer = ModelPaths.Tokenizer(path);
         var prompt = settings.Chat ? ChatPrompt(path, tokenizer, settings.Prompt!) : tokenizer.Encode(settings.Prompt!, addBos: !settings.NoBos);
         if (prompt.Count == 0) throw new UserInputException("--prompt: the prompt encodes to no tokens (give some text, or keep the BOS)");
-        using var model = LlamaForCausalLM.Load(path);
-        if (tokenizer.VocabSize < model.Config.VocabSize) model.RealVocabSize = tokenizer.VocabSize; // padding rows are never produced
+        var (model, stopIds) = ModelPaths.ForGeneration(path, tokenizer);
+        using var _ = model;
         var options = new GenerationOptions
         {
             MaxNewTokens = settings.MaxNewTokens,
             Temperature = settings.Temperature,
             TopP = settings.TopP,
             Seed = settings.Seed,
-            EosTokenIds = tokenizer.EosIds.Concat(model.Config.EosTokenIds).ToHashSet(),
+            EosTokenIds = stopIds,
         };
 
         using var output = StandardOutput.Open(autoFlush: true);
@@ -112,6 +112,6 @@ public sealed class GenerateCommand : Command<GenerateCommand.Settings>
         var template = ModelPaths.ChatTemplate(path, tokenizer);
         var message = new Dictionary<string, object?> { ["role"] = "user", ["content"] = prompt };
         var text = template.RenderMessages([message], addGenerationPrompt: true).Text;
-        return tokenizer.Encode(text, addBos: false);
+        return tokenizer.EncodeRendered(text);
     }
 }

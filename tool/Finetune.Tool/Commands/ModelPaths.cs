@@ -1,3 +1,5 @@
+using Finetune.Torch.Llama;
+using static TorchSharp.torch;
 using Finetune.Text.Templates;
 using Finetune.Text.Tokenizers;
 
@@ -41,5 +43,16 @@ public static class ModelPaths
         if (tokenizer.BosToken is { } bos) tokens["bos_token"] = bos;
         if (tokenizer.EosToken is { } eos) tokens["eos_token"] = eos;
         return Text.Templates.ChatTemplate.Parse(source, Path.GetFileName(path)).WithSpecialTokens(tokens);
+    }
+
+    /// <summary>
+    /// A model to generate with: padding rows of a padded vocabulary (rows past the tokenizer) are never
+    /// produced, and generation stops at the end ids of the tokenizer, generation_config.json and config.json.
+    /// </summary>
+    public static (LlamaForCausalLM Model, IReadOnlySet<int> StopIds) ForGeneration(string path, HfTokenizer tokenizer, ScalarType? dtype = null)
+    {
+        var model = LlamaForCausalLM.Load(path, dtype);
+        if (tokenizer.VocabSize < model.Config.VocabSize) model.RealVocabSize = tokenizer.VocabSize;
+        return (model, tokenizer.EosIds.Concat(model.Config.EosTokenIds).ToHashSet());
     }
 }

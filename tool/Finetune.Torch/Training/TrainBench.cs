@@ -83,14 +83,6 @@ public static class TrainBench
         };
     }
 
-    /// <summary>VmHWM from /proc/self/status in MiB, or null off Linux.</summary>
-    public static double? PeakRssMb()
-    {
-        const string path = "/proc/self/status";
-        if (!File.Exists(path)) return null;
-        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        if (line is null) return null;
-        var kb = line["VmHWM:".Length..].Trim().Split(' ')[0];
-        return long.TryParse(kb, out long value) ? value / 1024.0 : null;
-    }
+    /// <summary>VmHWM in MiB, or null off Linux.</summary>
+    public static double? PeakRssMb() => ProcessMemory.PeakRssBytes() / (1024.0 * 1024.0);
 }

@@ -1,4 +1,4 @@
-namespace Finetune.Tool.Commands;
+namespace Finetune.Torch;
 
 /// <summary>This process's peak resident memory, as the kernel counts it (VmHWM in /proc/self/status).</summary>
 public static class ProcessMemory
