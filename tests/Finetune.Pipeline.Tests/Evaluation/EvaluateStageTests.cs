@@ -8,9 +8,12 @@ using Finetune.Testing;
 using Finetune.Torch.Inference;
 using Finetune.Torch.Llama;
 using Finetune.Torch.Seeding;
-using Finetune.Torch.Training;
 using SkiaSharp;
 using static TorchSharp.torch;
+using Finetune.Torch.Training.Optimizers;
+using Finetune.Torch.Training.Data;
+using Finetune.Torch.Training.Bench;
+using Finetune.Torch.Training.Loop;
 
 namespace Finetune.Pipeline.Tests.Evaluation;
 

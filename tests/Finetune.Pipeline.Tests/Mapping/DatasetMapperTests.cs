@@ -106,7 +106,7 @@ public sealed class DatasetMapperTests
         TokenizedConversation[] test = [Expected("More", "Hi there"), Expected("Hello", "Yes")];
         Assert.Equal(test.Select(t => (t.Ids, t.Mask)), ShardFiles.Read(_out, "test"));
 
-        using (var shard = Finetune.Torch.Training.TokenShard.Open(Path.Combine(_out, "train")))
+        using (var shard = Finetune.Torch.Training.Data.TokenShard.Open(Path.Combine(_out, "train")))
             Assert.Equal(train.Select(t => (t.Ids, t.Mask)), Enumerable.Range(0, shard.RowCount).Select(shard.ReadRow));
 
         // The cut row keeps 20 tokens: BOS, user turn (5), assistant header (3), then 11 answer tokens with loss.

@@ -4,7 +4,10 @@ using Finetune.Text.Tokenizers;
 using Finetune.Torch.Inference;
 using Finetune.Torch.Llama;
 using Finetune.Torch.Seeding;
-using Finetune.Torch.Training;
+using Finetune.Torch.Training.Optimizers;
+using Finetune.Torch.Training.Data;
+using Finetune.Torch.Training.Bench;
+using Finetune.Torch.Training.Loop;
 
 namespace Finetune.Pipeline.Evaluation;
 

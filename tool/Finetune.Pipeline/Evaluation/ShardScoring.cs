@@ -1,6 +1,9 @@
 using Finetune.Torch.Llama;
-using Finetune.Torch.Training;
 using static TorchSharp.torch;
+using Finetune.Torch.Training.Optimizers;
+using Finetune.Torch.Training.Data;
+using Finetune.Torch.Training.Bench;
+using Finetune.Torch.Training.Loop;
 
 namespace Finetune.Pipeline.Evaluation;
 

@@ -3,7 +3,10 @@ using System.Text.Json.Nodes;
 using Finetune.Pipeline.Data;
 using Finetune.Recipes;
 using Finetune.Text.Templates;
-using Finetune.Torch.Training;
+using Finetune.Torch.Training.Optimizers;
+using Finetune.Torch.Training.Data;
+using Finetune.Torch.Training.Bench;
+using Finetune.Torch.Training.Loop;
 
 namespace Finetune.Pipeline.Mapping;
 

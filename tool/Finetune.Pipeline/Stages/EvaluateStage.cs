@@ -5,8 +5,11 @@ using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.Llama;
 using Finetune.Torch.Seeding;
-using Finetune.Torch.Training;
 using static TorchSharp.torch;
+using Finetune.Torch.Training.Optimizers;
+using Finetune.Torch.Training.Data;
+using Finetune.Torch.Training.Bench;
+using Finetune.Torch.Training.Loop;
 
 namespace Finetune.Pipeline.Stages;
 

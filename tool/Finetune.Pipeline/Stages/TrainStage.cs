@@ -5,8 +5,11 @@ using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.Llama;
 using Finetune.Torch.Seeding;
-using Finetune.Torch.Training;
 using static TorchSharp.torch;
+using Finetune.Torch.Training.Optimizers;
+using Finetune.Torch.Training.Data;
+using Finetune.Torch.Training.Bench;
+using Finetune.Torch.Training.Loop;
 
 namespace Finetune.Pipeline.Stages;
 
@@ -103,7 +106,7 @@ public sealed class TrainStage(Recipe recipe) : RecipeStage(recipe)
             LearningRateSchedule.Constant => ScheduleKind.Constant,
             _ => ScheduleKind.Linear,
         },
-        Optimizer = t.Optimizer == Recipes.OptimizerKind.Adamw8bit ? Torch.Training.OptimizerKind.AdamW8bit : Torch.Training.OptimizerKind.AdamW,
+        Optimizer = t.Optimizer == Recipes.OptimizerKind.Adamw8bit ? Torch.Training.Optimizers.OptimizerKind.AdamW8bit : Torch.Training.Optimizers.OptimizerKind.AdamW,
         Beta1 = t.AdamBeta1,
         Beta2 = t.AdamBeta2,
         Eps = t.AdamEpsilon,

@@ -1,8 +1,11 @@
 using System.ComponentModel;
 using System.Globalization;
-using Finetune.Torch.Training;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
+using Finetune.Torch.Training.Optimizers;
+using Finetune.Torch.Training.Data;
+using Finetune.Torch.Training.Bench;
+using Finetune.Torch.Training.Loop;
 
 namespace Finetune.Tool.Commands;
 

@@ -1,7 +1,0 @@
-namespace Finetune.Torch.Tests.Training.Trainer;
-
-/// <summary>Runs the callback on the reporting thread (unlike <see cref="Progress{T}"/>), so a test sees each step as it ends.</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Finetune.Torch.Llama;
+using TorchSharp;
+using static TorchSharp.torch;
+using Finetune.Torch.Training.Optimizers;
+using Finetune.Torch.Training.Data;
+using Finetune.Torch.Training.Loop;
+
+namespace Finetune.Torch.Training.Bench;
+
+/// <summary>
+/// The library side of <c>bench train</c>: optimizer steps of the trainer's own pieces (forward, summed
+/// token loss over all positions / token count, backward, clip at 1.0, AdamW step) on random token ids,
+/// timed per step after warm-up. The same work as the peers in <c>bench/torch_peer_train.py</c> (CPU)
+/// and <c>hf_peer_train.py</c> (GPU), whose presets these are.
+/// </summary>
+public static class TrainBench
+{
+    public static IReadOnlyDictionary<string, Func<LlamaConfig>> Presets { get; } = new Dictionary<string, Func<LlamaConfig>>
+    {
+        ["tiny"] = () => new LlamaConfig
+        {
+            HiddenSize = 256, IntermediateSize = 688, NumHiddenLayers = 4, NumAttentionHeads = 8, NumKeyValueHeads = 2,
+            VocabSize = 1000, TieWordEmbeddings = true, RmsNormEps = 1e-6, RopeTheta = 10000, MaxPositionEmbeddings = 2048,
+        },
+        ["llama-3.2-1b"] = () => new LlamaConfig
+        {
+            HiddenSize = 2048, IntermediateSize = 8192, NumHiddenLayers = 16, NumAttentionHeads = 32, NumKeyValueHeads = 8,
+            HeadDimension = 64, VocabSize = 128260, TieWordEmbeddings = true, RmsNormEps = 1e-5, RopeTheta = 500000,
+            MaxPositionEmbeddings = 131072,
+            RopeScaling = new RopeScaling { RopeType = "llama3", Factor = 32, LowFreqFactor = 1, HighFreqFactor = 4, OriginalMaxPositionEmbeddings = 8192 },
+        },
+    };
+
+    public static TrainBenchResult Run(TrainBenchOptions options)
+    {
+        options.Validate();
+        if (options.Threads is int threads) set_num_threads(threads);
+        var device = torch.device(options.Device);
+        manual_seed((long)options.Seed);
+        using var model = options.Preset != null
+            ? new LlamaForCausalLM(Presets[options.Preset](), options.DType, device)
+            : LlamaForCausalLM.Load(options.ModelPath!, options.DType, device);
+        var modelParameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        using var masters = options.DType == ScalarType.BFloat16 && options.MasterWeights ? new MasterWeights(modelParameters) : null;
+        var parameters = masters?.Parameters ?? modelParameters;
+        using var optimizer = TrainingOptimizers.Create(options.Optimizer, parameters, new AdamWOptions { LearningRate = 1e-4 });
+        var generator = new torch.Generator(options.Seed);
+        var times = new List<double>();
+        double loss = double.NaN;
+        for (int step = 0; step < options.WarmupSteps + options.Steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            var ids = randint(model.Config.VocabSize, [options.Batch, options.Seq], ScalarType.Int64, generator: generator).to(device);
+            var mask = ones([options.Batch, options.Seq], ScalarType.Bool, device);
+            var clock = Stopwatch.StartNew();
+            var accumulator = new GradientAccumulator((long)options.Batch * (options.Seq - 1));
+            accumulator.Backward(MaskedCrossEntropy.NextTokenSum(model.forward(ids), ids, mask));
+            masters?.TakeGradients();
+            GradientClipping.ClipByGlobalNorm(parameters.Select(p => p.P), 1.0);
+            optimizer.Step();
+            optimizer.ZeroGrad();
+            masters?.CopyToModel();
+            loss = accumulator.Loss;           // reading it synchronises the device
+            if (step >= options.WarmupSteps) times.Add(clock.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        double median = times[times.Count / 2];
+        return new TrainBenchResult
+        {
+            Model = options.Preset ?? options.ModelPath!,
+            Parameters = parameters.Sum(p => p.P.numel()),
+            Batch = options.Batch,
+            Seq = options.Seq,
+            Steps = options.Steps,
+            Optimizer = options.Optimizer == OptimizerKind.AdamW ? "adamw" : "adamw_8bit",
+            Dtype = options.DType != ScalarType.BFloat16 ? "fp32" : masters != null ? "bf16-mixed" : "bf16",
+            Device = device.ToString(),
+            Threads = get_num_threads(),
+            TokensPerS = options.Batch * options.Seq / median,
+            StepSMedian = median,
+            StepSMin = times[0],
+            PeakRssMb = PeakRssMb(),
+            CudaPeakMemoryMb = null,
+            FinalLoss = loss,
+        };
+    }
+
+    /// <summary>VmHWM in MiB, or null off Linux.</summary>
+    public static double? PeakRssMb() => ProcessMemory.PeakRssBytes() / (1024.0 * 1024.0);
+}

@@ -1,0 +1,57 @@
+using Finetune.Torch.Training.Optimizers;
+using Finetune.Torch.Training.Bench;
+using Finetune.Torch.Training.Loop;
+
+namespace Finetune.Torch.Training.Data;
+
+/// <summary>
+/// Where training is in the data: hands out the micro-batches of each optimizer step (up to the accumulation
+/// count, fewer at an epoch's end) and records progress in a <see cref="TrainingRng"/> whose state goes into
+/// checkpoints. Epoch plans are rebuilt from (seed, epoch), so a restored state yields the same batches.
+/// </summary>
+internal sealed class DataCursor(IReadOnlyList<int> lengths, TrainerOptions options, TrainingRngState state)
+{
+    private readonly TrainingRng rng = new(state);
+    private IReadOnlyList<int[][]>? plan;
+    private long planEpoch = -1;
+
+    public TrainingRngState State => rng.State;
+
+    /// <summary>Epochs done as a fraction (2.5 = half way through the third epoch).</summary>
+    public double EpochProgress => rng.State.Epoch + (double)rng.State.BatchesDone / Math.Max(1, Plan().Count);
+
+    /// <summary>Optimizer steps in each epoch, capped in total by max steps.</summary>
+    public static long TotalSteps(IReadOnlyList<int> lengths, TrainerOptions options)
+    {
+        long total = 0;
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            int batches = BatchPlan.ForEpoch(lengths, options, epoch).Count;
+            total += (batches + options.GradientAccumulation - 1) / options.GradientAccumulation;
+        }
+        return options.MaxSteps is int max ? Math.Min(max, total) : total;
+    }
+
+    /// <summary>The micro-batches of the next optimizer step, and whether they finish the epoch.</summary>
+    public (IReadOnlyList<int[][]> MicroBatches, bool EpochEnded) NextStep()
+    {
+        var current = Plan();
+        int start = (int)rng.State.BatchesDone;
+        int count = Math.Min(options.GradientAccumulation, current.Count - start);
+        var micro = current.Skip(start).Take(count).ToList();
+        for (int i = 0; i < count; i++) rng.BatchDone();
+        bool ended = rng.State.BatchesDone >= current.Count;
+        if (ended) rng.NextEpoch();
+        return (micro, ended);
+    }
+
+    private IReadOnlyList<int[][]> Plan()
+    {
+        if (plan is null || planEpoch != rng.State.Epoch)
+        {
+            plan = BatchPlan.ForEpoch(lengths, options, rng.State.Epoch);
+            planEpoch = rng.State.Epoch;
+        }
+        return plan;
+    }
+}

@@ -1,0 +1,53 @@
+using static TorchSharp.torch;
+using Finetune.Torch.Training.Optimizers;
+using Finetune.Torch.Training.Data;
+using Finetune.Torch.Training.Bench;
+
+namespace Finetune.Torch.Training.Loop;
+
+/// <summary>
+/// Token cross-entropy summed over the tokens that carry loss. Summing (not averaging) per micro-batch is
+/// what makes gradient accumulation exact: divide by the loss-token count of the whole effective batch
+/// (<see cref="GradientAccumulator"/>). Computed in fp32 whatever the logits' dtype, as transformers does.
+/// </summary>
+public static class MaskedCrossEntropy
+{
+    /// <summary>The target value that carries no loss (PyTorch's and Hugging Face's ignore index).</summary>
+    public const long IgnoreIndex = -100;
+
+    /// <summary>
+    /// Sum of -log softmax(logits)[target] over positions where <paramref name="mask"/> is true (or, with no
+    /// mask, where the target is not <see cref="IgnoreIndex"/>). Logits (B, T, V) and targets (B, T) are
+    /// already aligned: logits at t score targets at t. Returns a 0-dim fp32 tensor.
+    /// </summary>
+    public static Tensor Sum(Tensor logits, Tensor targets, Tensor? mask = null)
+    {
+        using var scope = NewDisposeScope();
+        long vocab = logits.shape[^1];
+        var masked = mask is null ? targets : targets.masked_fill(mask.logical_not(), IgnoreIndex);
+        var loss = nn.functional.cross_entropy(
+            logits.reshape(-1, vocab).to(float32), masked.reshape(-1).to(int64),
+            ignore_index: IgnoreIndex, reduction: nn.Reduction.Sum);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Next-token form for a causal LM: logits (B, T, V) from input ids (B, T) predict ids shifted by one;
+    /// <paramref name="lossMask"/> (B, T) marks the ids that carry loss (position 0 never does).
+    /// </summary>
+    public static Tensor NextTokenSum(Tensor logits, Tensor inputIds, Tensor lossMask)
+    {
+        using var scope = NewDisposeScope();
+        long t = inputIds.shape[1];
+        var loss = Sum(logits.narrow(1, 0, t - 1), inputIds.narrow(1, 1, t - 1), lossMask.narrow(1, 1, t - 1).to(@bool));
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>How many tokens of the next-token form carry loss (mask positions 1..T-1).</summary>
+    public static long NextTokenCount(Tensor lossMask)
+    {
+        using var scope = NewDisposeScope();
+        long t = lossMask.shape[1];
+        return lossMask.narrow(1, 1, t - 1).to(@bool).sum().item<long>();
+    }
+}
