@@ -3,7 +3,7 @@ using Finetune.Pipeline.Stages;
 using Finetune.Testing;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.IO;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
 namespace Finetune.Pipeline.Tests.Stages;
@@ -65,7 +65,7 @@ public sealed class GgufBaseModelTests
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!;
         Assert.Equal(516, (int)config["vocab_size"]!);
         Assert.False((bool)config["tie_word_embeddings"]!);
-        Assert.Equal("LlamaForCausalLM", (string)config["architectures"]![0]!);
+        Assert.Equal("CausalLM", (string)config["architectures"]![0]!);
         Assert.Equal((64, 5, 8, 4, 8), ((int)config["hidden_size"]!, (int)config["num_hidden_layers"]!, (int)config["num_attention_heads"]!, (int)config["num_key_value_heads"]!, (int)config["head_dim"]!));
         using (var weights = SafetensorsFile.Open(Path.Combine(folder, "model.safetensors")))
         {
@@ -88,8 +88,8 @@ public sealed class GgufBaseModelTests
         Assert.True((double)parity["max_abs_logit_diff"]! <= ExportStage.ParityTolerance);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        using var trained = LlamaForCausalLM.Load(Path.Combine(kit.Entry("train"), TrainStage.ModelFolder), ScalarType.Float32);
-        using var exported = LlamaForCausalLM.Load(folder, ScalarType.Float32);
+        using var trained = CausalLM.Load(Path.Combine(kit.Entry("train"), TrainStage.ModelFolder), ScalarType.Float32);
+        using var exported = CausalLM.Load(folder, ScalarType.Float32);
         var input = tensor(new long[] { 1, 403, 407, 261, 378, 512 }).unsqueeze(0);
         Assert.Equal(0f, (trained.forward(input) - exported.forward(input)).abs().max().item<float>());
     }

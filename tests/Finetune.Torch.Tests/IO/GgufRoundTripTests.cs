@@ -1,7 +1,7 @@
 using System.Text;
 using Finetune.Testing;
-using Finetune.Torch.Llama;
-using Finetune.Torch.Tests.Llama;
+using Finetune.Torch.Models;
+using Finetune.Torch.Tests.Models;
 using static TorchSharp.torch;
 
 namespace Finetune.Torch.Tests.IO;
@@ -36,7 +36,7 @@ public sealed class GgufRoundTripTests
         var path = Path.Combine(TestPaths.NewTempDir(), "tiny.gguf");
         File.WriteAllBytes(path, Gguf(config, tensors, (uint)ggufType));
 
-        using var loaded = LlamaForCausalLM.Load(path);
+        using var loaded = CausalLM.Load(path);
         Assert.Equal(tied, loaded.Tied);
         Assert.Equal(storage == ScalarType.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32, loaded.DType);
         Assert.Equal((16, 24, 2, 4, 2, 8, 40), (loaded.Config.HiddenSize, loaded.Config.IntermediateSize, loaded.Config.NumHiddenLayers,
@@ -62,7 +62,7 @@ public sealed class GgufRoundTripTests
     };
 
     /// <summary>GGUF v3: llama metadata, then each tensor's data aligned to 32 bytes (ne = torch shape reversed).</summary>
-    private static byte[] Gguf(LlamaConfig c, List<(string Name, Tensor Data)> tensors, uint type)
+    private static byte[] Gguf(ModelConfig c, List<(string Name, Tensor Data)> tensors, uint type)
     {
         var s = new MemoryStream();
         var w = new BinaryWriter(s);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Finetune.Text.Gguf;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Microsoft.Win32.SafeHandles;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +11,7 @@ namespace Finetune.Torch.IO;
 /// <summary>
 /// The tensors of a llama GGUF file (F32, F16, BF16), translated to Hugging Face names and layout by
 /// <see cref="ToHuggingFace"/> as they are read (one tensor in memory at a time), with the
-/// <see cref="LlamaConfig"/> its metadata describes.
+/// <see cref="ModelConfig"/> its metadata describes.
 /// </summary>
 public sealed partial class GgufTensors : ITensorSource
 {
@@ -19,7 +19,7 @@ public sealed partial class GgufTensors : ITensorSource
     private readonly SafeFileHandle _handle;
     private readonly Dictionary<string, (GgufTensorInfo Info, long[] Shape)> _tensors;
 
-    private GgufTensors(string path, LlamaConfig config, SafeFileHandle handle, Dictionary<string, (GgufTensorInfo, long[])> tensors)
+    private GgufTensors(string path, ModelConfig config, SafeFileHandle handle, Dictionary<string, (GgufTensorInfo, long[])> tensors)
     {
         Path = path;
         Config = config;
@@ -29,7 +29,7 @@ public sealed partial class GgufTensors : ITensorSource
     }
 
     public string Path { get; }
-    public LlamaConfig Config { get; }
+    public ModelConfig Config { get; }
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>Reads the header and maps every tensor to its Hugging Face name and shape; data is read on demand.</summary>
@@ -90,7 +90,7 @@ public sealed partial class GgufTensors : ITensorSource
     /// pairs (2i, 2i+1); HF's <c>rotate_half</c> pairs i with i + head_dim/2). Returns a new tensor the
     /// caller owns (an alias of <paramref name="tensor"/> when only the name changes).
     /// </summary>
-    public static (string Name, Tensor Tensor) ToHuggingFace(string ggufName, Tensor tensor, LlamaConfig config, string path)
+    public static (string Name, Tensor Tensor) ToHuggingFace(string ggufName, Tensor tensor, ModelConfig config, string path)
     {
         switch (ggufName)
         {
@@ -134,8 +134,8 @@ public sealed partial class GgufTensors : ITensorSource
         return swapped.reshape(rows, columns).contiguous();
     }
 
-    /// <summary>A <see cref="LlamaConfig"/> from GGUF llama metadata (llama.cpp's defaults where keys are absent).</summary>
-    public static LlamaConfig ConfigFrom(GgufFile gguf)
+    /// <summary>A <see cref="ModelConfig"/> from GGUF llama metadata (llama.cpp's defaults where keys are absent).</summary>
+    public static ModelConfig ConfigFrom(GgufFile gguf)
     {
         string path = gguf.FilePath;
         if (gguf.Architecture != "llama")
@@ -152,9 +152,9 @@ public sealed partial class GgufTensors : ITensorSource
             "linear" => new RopeScaling { RopeType = "linear", Factor = gguf.GetNumber("llama.rope.scaling.factor") },
             _ => throw new CheckpointException(path, $"llama.rope.scaling.type '{scalingType}' is not supported (none, linear)"),
         };
-        var config = new LlamaConfig
+        var config = new ModelConfig
         {
-            Architectures = ["LlamaForCausalLM"],
+            Architectures = ["CausalLM"],
             VocabSize = (int)(gguf.GetInteger("llama.vocab_size") ?? tokens?.Length ?? embedding.TorchShape[0]),
             HiddenSize = hidden,
             IntermediateSize = Required("llama.feed_forward_length"),

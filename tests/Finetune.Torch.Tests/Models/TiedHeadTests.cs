@@ -1,8 +1,8 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Tests.Llama;
+namespace Finetune.Torch.Tests.Models;
 
 public sealed class TiedHeadTests
 {

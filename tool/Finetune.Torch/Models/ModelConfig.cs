@@ -3,13 +3,13 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Finetune.Torch.IO;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>
-/// A Llama <c>config.json</c> (property names as Hugging Face writes them, defaults as its LlamaConfig).
+/// A Llama <c>config.json</c> (property names as Hugging Face writes them, defaults as its ModelConfig).
 /// The original JSON is kept so that saving patches only what changed and keeps every unknown field.
 /// </summary>
-public sealed class LlamaConfig
+public sealed class ModelConfig
 {
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
@@ -55,15 +55,15 @@ public sealed class LlamaConfig
         var n => [n.GetValue<int>()],
     };
 
-    public static LlamaConfig Load(string path)
+    public static ModelConfig Load(string path)
     {
         JsonObject original;
-        LlamaConfig config;
+        ModelConfig config;
         try
         {
             original = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
                 ?? throw new CheckpointException(path, "config is not a JSON object");
-            config = original.Deserialize<LlamaConfig>(Json)
+            config = original.Deserialize<ModelConfig>(Json)
                 ?? throw new CheckpointException(path, "config is empty");
         }
         catch (JsonException e)
@@ -85,7 +85,7 @@ public sealed class LlamaConfig
             return;
         }
         // What the original said, as this class reads it: only keys whose value changed since are patched.
-        var baseline = JsonSerializer.SerializeToNode(Original.Deserialize<LlamaConfig>(Json), Json)!.AsObject();
+        var baseline = JsonSerializer.SerializeToNode(Original.Deserialize<ModelConfig>(Json), Json)!.AsObject();
         var result = (JsonObject)Original.DeepClone();
         foreach (var (key, value) in updated)
             if (!baseline.TryGetPropertyValue(key, out var old) || !JsonNode.DeepEquals(old, value))

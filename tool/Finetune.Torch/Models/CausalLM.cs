@@ -3,32 +3,32 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>
 /// The Llama language model: <c>model</c> plus the head. A tied head is <c>linear(h, embed_tokens.weight)</c>
 /// (one parameter, updated once per step); an untied one is <c>lm_head</c>. Field names are the Hugging
 /// Face tensor names, so loading is a strict state-dict load.
 /// </summary>
-public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
+public sealed class CausalLM : nn.Module<Tensor, Tensor>
 {
-    public LlamaModel model;
+    public DecoderModel model;
     public Linear? lm_head;
 
     /// <param name="initialize">false leaves the weights uninitialised (fast), for a model about to be loaded</param>
-    public LlamaForCausalLM(LlamaConfig config, ScalarType dtype = ScalarType.Float32, Device? device = null, bool initialize = true) : base(nameof(LlamaForCausalLM))
+    public CausalLM(ModelConfig config, ScalarType dtype = ScalarType.Float32, Device? device = null, bool initialize = true) : base(nameof(CausalLM))
     {
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
             throw new ArgumentException($"model dtype must be float32 or bfloat16, not {dtype}", nameof(dtype));
         Config = config;
         DType = dtype;
-        model = new LlamaModel(config, dtype, device, initialize);
+        model = new DecoderModel(config, dtype, device, initialize);
         if (!config.TieWordEmbeddings)
             lm_head = Layers.Linear(config.HiddenSize, config.VocabSize, dtype, device, initialize);
         RegisterComponents();
     }
 
-    public LlamaConfig Config { get; }
+    public ModelConfig Config { get; }
     public ScalarType DType { get; }
     public bool Tied => lm_head is null;
 
@@ -56,14 +56,14 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 
     /// <summary>The model at <paramref name="path"/>: a Hugging Face folder, a .safetensors file with config.json beside it, or a .gguf file.</summary>
     /// <param name="dtype">float32 or bfloat16; null = the stored dtype (float16 loads as float32)</param>
-    public static LlamaForCausalLM Load(string path, ScalarType? dtype = null, Device? device = null)
+    public static CausalLM Load(string path, ScalarType? dtype = null, Device? device = null)
     {
         using var source = Checkpoint.Open(path);
-        var config = source is GgufTensors gguf ? gguf.Config : LlamaConfig.Load(ConfigPath(path));
+        var config = source is GgufTensors gguf ? gguf.Config : ModelConfig.Load(ConfigPath(path));
         dtype ??= source.Contains("model.embed_tokens.weight") && source.DTypeOf("model.embed_tokens.weight") == ScalarType.BFloat16
             ? ScalarType.BFloat16
             : ScalarType.Float32;
-        var result = new LlamaForCausalLM(config, dtype.Value, device, initialize: false);
+        var result = new CausalLM(config, dtype.Value, device, initialize: false);
         try
         {
             result.LoadWeights(source);

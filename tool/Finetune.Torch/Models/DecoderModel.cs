@@ -2,10 +2,10 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>The decoder stack: <c>embed_tokens</c>, <c>layers</c>, final <c>norm</c>; returns hidden states.</summary>
-public sealed class LlamaModel : nn.Module
+public sealed class DecoderModel : nn.Module
 {
     private readonly Rope _rope;
 
@@ -13,7 +13,7 @@ public sealed class LlamaModel : nn.Module
     public ModuleList<DecoderLayer> layers;
     public RmsNorm norm;
 
-    public LlamaModel(LlamaConfig config, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(LlamaModel))
+    public DecoderModel(ModelConfig config, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(DecoderModel))
     {
         _rope = new Rope(config);
         embed_tokens = Layers.Embedding(config.VocabSize, config.HiddenSize, dtype, device, initialize);

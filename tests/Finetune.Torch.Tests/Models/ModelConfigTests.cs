@@ -1,15 +1,15 @@
 using System.Text.Json.Nodes;
 using Finetune.Testing;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 
-namespace Finetune.Torch.Tests.Llama;
+namespace Finetune.Torch.Tests.Models;
 
 public sealed class LlamaConfigTests
 {
     // Shape of meta-llama/Llama-3.2-1B-Instruct's config.json (values as published), plus an unknown key.
     private const string Llama32 = """
         {
-          "architectures": ["LlamaForCausalLM"],
+          "architectures": ["CausalLM"],
           "attention_bias": false,
           "bos_token_id": 128000,
           "eos_token_id": [128001, 128008, 128009],
@@ -81,10 +81,10 @@ public sealed class LlamaConfigTests
         Assert.Equal(0.001 / 8, f[3], 1e-9);
     }
 
-    private static LlamaConfig Load(string json)
+    private static ModelConfig Load(string json)
     {
         var path = Path.Combine(TestPaths.NewTempDir(), "config.json");
         File.WriteAllText(path, json);
-        return LlamaConfig.Load(path);
+        return ModelConfig.Load(path);
     }
 }

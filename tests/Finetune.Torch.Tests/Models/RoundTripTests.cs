@@ -1,9 +1,9 @@
 using Finetune.Testing;
 using Finetune.Torch.IO;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Tests.Llama;
+namespace Finetune.Torch.Tests.Models;
 
 public sealed class RoundTripTests
 {
@@ -33,7 +33,7 @@ public sealed class RoundTripTests
             Assert.Equal(!tied, file.Contains("lm_head.weight"));
         }
 
-        using var loaded = LlamaForCausalLM.Load(folder);
+        using var loaded = CausalLM.Load(folder);
         Assert.Equal(dtype, loaded.DType);
         Assert.Equal(tied, loaded.Tied);
         var before = original.StateNames();
@@ -44,7 +44,7 @@ public sealed class RoundTripTests
         loaded.SaveHuggingFace(again);
         Assert.Equal(File.ReadAllBytes(Path.Combine(folder, "model.safetensors")), File.ReadAllBytes(Path.Combine(again, "model.safetensors")));
 
-        using var fp32 = LlamaForCausalLM.Load(folder, ScalarType.Float32);
+        using var fp32 = CausalLM.Load(folder, ScalarType.Float32);
         var expected = new NaiveLlama(fp32.Config, fp32.named_parameters().ToDictionary(p => p.name, p => p.parameter.to_type(ScalarType.Float64).data<double>().ToArray())).Logits(Ids);
         using var input = tensor(Ids.Select(i => (long)i).ToArray()).unsqueeze(0);
         using var logits = fp32.forward(input);
@@ -63,7 +63,7 @@ public sealed class RoundTripTests
         var files = SafetensorsWriter.WriteSharded(folder, model.StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value)), maxShardBytes: 4096);
         Assert.True(files.Count > 3);
         model.Config.Save(Path.Combine(folder, "config.json"));
-        using var loaded = LlamaForCausalLM.Load(folder, ScalarType.BFloat16);
+        using var loaded = CausalLM.Load(folder, ScalarType.BFloat16);
         Assert.Equal(ScalarType.BFloat16, loaded.DType);
         var original = model.StateNames();
         foreach (var (name, p) in loaded.StateNames())

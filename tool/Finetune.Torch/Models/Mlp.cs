@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>SwiGLU feed-forward: <c>down_proj(silu(gate_proj(x)) * up_proj(x))</c>.</summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
@@ -11,7 +11,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     public Linear up_proj;
     public Linear down_proj;
 
-    public Mlp(LlamaConfig config, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(Mlp))
+    public Mlp(ModelConfig config, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(Mlp))
     {
         gate_proj = Layers.Linear(config.HiddenSize, config.IntermediateSize, dtype, device, initialize);
         up_proj = Layers.Linear(config.HiddenSize, config.IntermediateSize, dtype, device, initialize);

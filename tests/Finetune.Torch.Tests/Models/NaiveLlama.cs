@@ -1,15 +1,15 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Tests.Llama;
+namespace Finetune.Torch.Tests.Models;
 
 /// <summary>
 /// An independent float64 Llama forward pass written with plain loops over the raw weights (RMSNorm,
 /// rotate_half RoPE with its own llama3 frequency rule, per-head causal softmax attention, SwiGLU).
 /// </summary>
-internal sealed class NaiveLlama(LlamaConfig config, IReadOnlyDictionary<string, double[]> w)
+internal sealed class NaiveLlama(ModelConfig config, IReadOnlyDictionary<string, double[]> w)
 {
-    public static NaiveLlama From(LlamaForCausalLM model) => new(model.Config,
+    public static NaiveLlama From(CausalLM model) => new(model.Config,
         model.named_parameters().ToDictionary(p => p.name, p => p.parameter.to_type(ScalarType.Float64).data<double>().ToArray()));
 
     /// <summary>Logits [position][vocab].</summary>

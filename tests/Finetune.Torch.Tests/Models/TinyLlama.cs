@@ -1,13 +1,13 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Tests.Llama;
+namespace Finetune.Torch.Tests.Models;
 
 /// <summary>Tiny random Llama models for tests: GQA (4 heads, 2 KV heads), head_dim 8 ≠ hidden/heads.</summary>
 internal static class TinyLlama
 {
-    public static LlamaConfig Config(bool tied, bool llama3) => new()
+    public static ModelConfig Config(bool tied, bool llama3) => new()
     {
         VocabSize = 40,
         HiddenSize = 16,
@@ -30,9 +30,9 @@ internal static class TinyLlama
     };
 
     /// <summary>A model whose every parameter (norms included) is random, so a mix-up of any two shows.</summary>
-    public static LlamaForCausalLM Random(LlamaConfig config, ScalarType dtype, long seed)
+    public static CausalLM Random(ModelConfig config, ScalarType dtype, long seed)
     {
-        var model = new LlamaForCausalLM(config, dtype);
+        var model = new CausalLM(config, dtype);
         var generator = new torch.Generator((ulong)seed);
         using var _ = no_grad();
         foreach (var (_, p) in model.named_parameters())

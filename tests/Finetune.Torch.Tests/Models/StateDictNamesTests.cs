@@ -1,11 +1,11 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Tests.Llama;
+namespace Finetune.Torch.Tests.Models;
 
 public sealed class StateDictNamesTests
 {
-    /// <summary>Hugging Face LlamaForCausalLM names and shapes for the tiny config, written by hand from its modeling code.</summary>
+    /// <summary>Hugging Face CausalLM names and shapes for the tiny config, written by hand from its modeling code.</summary>
     private static readonly string[] Approved =
     [
         "lm_head.weight [40, 16]",
@@ -36,7 +36,7 @@ public sealed class StateDictNamesTests
     [InlineData(true)]
     public void State_dict_names_and_shapes_match_hugging_face(bool tied)
     {
-        using var model = new LlamaForCausalLM(TinyLlama.Config(tied, llama3: false), ScalarType.Float32, device("meta"));
+        using var model = new CausalLM(TinyLlama.Config(tied, llama3: false), ScalarType.Float32, device("meta"));
         var actual = model.state_dict().Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.shape)}]").Order(StringComparer.Ordinal);
         Assert.Equal(Approved.Where(a => !(tied && a.StartsWith("lm_head", StringComparison.Ordinal))), actual);
     }

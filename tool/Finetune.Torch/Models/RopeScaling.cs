@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>
 /// HF <c>rope_scaling</c>. Types read: <c>default</c>, <c>linear</c> (factor) and <c>llama3</c> (factor,

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>
 /// Bias-free Linear and Embedding layers. Without <c>initialize</c> they are built on the meta device and

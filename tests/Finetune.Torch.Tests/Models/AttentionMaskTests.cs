@@ -1,7 +1,7 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Tests.Llama;
+namespace Finetune.Torch.Tests.Models;
 
 public sealed class AttentionMaskTests
 {

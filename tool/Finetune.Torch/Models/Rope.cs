@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>
 /// Rotary position embedding in Hugging Face's <c>rotate_half</c> layout (pair i with i + head_dim/2).
@@ -11,7 +11,7 @@ public sealed class Rope
 {
     private readonly float[] _invFreq;
 
-    public Rope(LlamaConfig config)
+    public Rope(ModelConfig config)
     {
         _invFreq = InverseFrequencies(config);
     }
@@ -40,7 +40,7 @@ public sealed class Rope
         return (x * cos + rotated * sin).MoveToOuterDisposeScope();
     }
 
-    public static float[] InverseFrequencies(LlamaConfig config)
+    public static float[] InverseFrequencies(ModelConfig config)
     {
         int dim = config.HeadDim;
         using var scope = NewDisposeScope();

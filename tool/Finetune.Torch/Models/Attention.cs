@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>
 /// Grouped-query self-attention: RoPE on q and k, past keys/values from the cache, K/V heads repeated
@@ -20,7 +20,7 @@ public sealed class Attention : nn.Module
     public Linear v_proj;
     public Linear o_proj;
 
-    public Attention(LlamaConfig config, int layer, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(Attention))
+    public Attention(ModelConfig config, int layer, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(Attention))
     {
         _layer = layer;
         _heads = config.NumAttentionHeads;
