@@ -65,7 +65,7 @@ public sealed class GgufBaseModelTests
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!;
         Assert.Equal(516, (int)config["vocab_size"]!);
         Assert.False((bool)config["tie_word_embeddings"]!);
-        Assert.Equal("CausalLM", (string)config["architectures"]![0]!);
+        Assert.Equal("LlamaForCausalLM", (string)config["architectures"]![0]!);
         Assert.Equal((64, 5, 8, 4, 8), ((int)config["hidden_size"]!, (int)config["num_hidden_layers"]!, (int)config["num_attention_heads"]!, (int)config["num_key_value_heads"]!, (int)config["head_dim"]!));
         using (var weights = SafetensorsFile.Open(Path.Combine(folder, "model.safetensors")))
         {

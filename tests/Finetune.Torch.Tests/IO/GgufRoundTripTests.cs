@@ -22,8 +22,8 @@ public sealed class GgufRoundTripTests
     public void F16_and_bf16_gguf_written_as_llama_cpp_does_loads_as_the_hf_model(bool tied, int ggufType)
     {
         // llama.cpp's converter stores HF q/k rows in Meta pair order: view(n_head, 2, hd/2, in).transpose(1, 2).
-        var config = TinyLlama.Config(tied, llama3: false);
-        using var model = TinyLlama.Random(config, ScalarType.Float32, seed: 21);
+        var config = TinyModels.Config(tied, llama3: false);
+        using var model = TinyModels.Random(config, ScalarType.Float32, seed: 21);
         var storage = ggufType == 1 ? ScalarType.Float16 : ScalarType.BFloat16;
         var tensors = new List<(string, Tensor)>();
         foreach (var (name, p) in model.named_parameters())

@@ -50,17 +50,20 @@ public sealed class GgufTensorsTests
         var path = Path.Combine(TestPaths.NewTempDir(), "config.json");
         source.Config.Save(path);
         var saved = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        // What transformers' ModelConfig needs to rebuild this model: the README's metadata, written as HF names them.
+        // The README's metadata under HF's names, plus what transformers 4.56's LlamaConfig writes by default.
         var expected = JsonNode.Parse("""
             {
-              "architectures": ["CausalLM"], "model_type": "llama", "vocab_size": 512, "hidden_size": 64,
+              "architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 512, "hidden_size": 64,
               "intermediate_size": 172, "num_hidden_layers": 5, "num_attention_heads": 8, "num_key_value_heads": 4,
               "head_dim": 8, "hidden_act": "silu", "max_position_embeddings": 2048, "rms_norm_eps": 1E-05,
               "rope_theta": 10000, "attention_bias": false, "mlp_bias": false, "tie_word_embeddings": false,
-              "bos_token_id": 1, "eos_token_id": 2, "torch_dtype": "float32"
+              "bos_token_id": 1, "eos_token_id": 2, "torch_dtype": "float32",
+              "attention_dropout": 0.0, "initializer_range": 0.02, "pretraining_tp": 1, "rope_scaling": null, "use_cache": true
             }
             """)!;
-        Assert.True(JsonNode.DeepEquals(expected, saved), saved.ToJsonString());
+        var differing = expected.AsObject().Select(kv => kv.Key).Union(saved.Select(kv => kv.Key))
+            .Where(k => !JsonNode.DeepEquals(expected[k], saved[k])).Select(k => $"{k}: {expected[k]?.ToJsonString()} vs {saved[k]?.ToJsonString()}");
+        Assert.Empty(differing);
         Assert.Equal(1e-5, ModelConfig.Load(path).RmsNormEps); // the decimal the float32 metadata was written from
     }
 }

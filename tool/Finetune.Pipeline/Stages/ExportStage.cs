@@ -96,10 +96,9 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
 
     private static void WriteConfig(ModelConfig config, string folder, ScalarType dtype, HfTokenizer tokenizer)
     {
-        config.TorchDtype = dtype switch { ScalarType.Float32 => "float32", ScalarType.Float16 => "float16", _ => "bfloat16" };
-        if (config.Dtype != null) config.Dtype = config.TorchDtype;
-        if (tokenizer.PadId is int pad) config.PadTokenId = pad;
-        config.Save(Path.Combine(folder, "config.json"));
+        var written = config.WithDtype(dtype);
+        if (tokenizer.PadId is int pad) written = written with { PadTokenId = pad };
+        written.Save(Path.Combine(folder, "config.json"));
     }
 
     /// <summary>tokenizer.json and tokenizer_config.json as the tokenize stage wrote them, with the recipe's chat template.</summary>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Finetune.Torch.Models;
 
 /// <summary>
-/// The Llama language model: <c>model</c> plus the head. A tied head is <c>linear(h, embed_tokens.weight)</c>
+/// A decoder-only language model of any supported family (<see cref="ModelFamily"/>): <c>model</c> plus the head. A tied head is <c>linear(h, embed_tokens.weight)</c>
 /// (one parameter, updated once per step); an untied one is <c>lm_head</c>. Field names are the Hugging
 /// Face tensor names, so loading is a strict state-dict load.
 /// </summary>
@@ -28,7 +28,8 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public ModelConfig Config { get; }
+    /// <summary>Replaced (never changed) when the embedding is resized.</summary>
+    public ModelConfig Config { get; private set; }
     public ScalarType DType { get; }
     public bool Tied => lm_head is null;
 
@@ -88,7 +89,7 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
             throw new CheckpointException(source.Path, $"missing tensor '{missing[0]}'{More(missing)}");
         var unexpected = source.Names.Where(n => !parameters.ContainsKey(n) && !(Tied && n == "lm_head.weight") && !n.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal)).ToList();
         if (unexpected.Count > 0)
-            throw new CheckpointException(source.Path, $"unexpected tensor '{unexpected[0]}'{More(unexpected)} for a Llama model");
+            throw new CheckpointException(source.Path, $"unexpected tensor '{unexpected[0]}'{More(unexpected)} for a {Config.Family.Architecture} model");
         foreach (var (name, parameter) in parameters)
         {
             var stored = source.ShapeOf(name);
@@ -106,14 +107,15 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
     public void SaveSafetensors(string path) =>
         SafetensorsWriter.Write(path, StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value)));
 
-    /// <summary>Writes <c>model.safetensors</c> and <c>config.json</c> (original fields kept, vocab_size and dtype patched).</summary>
+    /// <summary>
+    /// Writes <c>model.safetensors</c> and <c>config.json</c> (a loaded config: original fields kept, vocab_size and
+    /// dtype patched; a config made in code: as transformers writes that family's config).
+    /// </summary>
     public void SaveHuggingFace(string folder)
     {
         Directory.CreateDirectory(folder);
         SaveSafetensors(Path.Combine(folder, Checkpoint.SingleFileName));
-        Config.TorchDtype = DType == ScalarType.BFloat16 ? "bfloat16" : "float32";
-        if (Config.Dtype != null) Config.Dtype = Config.TorchDtype;
-        Config.Save(Path.Combine(folder, "config.json"));
+        Config.WithDtype(DType).Save(Path.Combine(folder, "config.json"));
     }
 
     /// <summary>
@@ -128,7 +130,7 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
             model.embed_tokens.weight = Resized(model.embed_tokens.weight!, newRows);
             if (lm_head != null) lm_head.weight = Resized(lm_head.weight!, newRows);
         }
-        Config.VocabSize = newRows;
+        Config = Config with { VocabSize = newRows };
     }
 
     private static Parameter Resized(Parameter old, int rows)

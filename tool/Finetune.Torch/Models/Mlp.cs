@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Finetune.Torch.Models;
 
-/// <summary>SwiGLU feed-forward: <c>down_proj(silu(gate_proj(x)) * up_proj(x))</c>.</summary>
+/// <summary>SwiGLU feed-forward: <c>down_proj(silu(gate_proj(x)) * up_proj(x))</c> (biases with Llama's <c>mlp_bias</c>).</summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     public Linear gate_proj;
@@ -13,9 +13,10 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
 
     public Mlp(ModelConfig config, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(Mlp))
     {
-        gate_proj = Layers.Linear(config.HiddenSize, config.IntermediateSize, dtype, device, initialize);
-        up_proj = Layers.Linear(config.HiddenSize, config.IntermediateSize, dtype, device, initialize);
-        down_proj = Layers.Linear(config.IntermediateSize, config.HiddenSize, dtype, device, initialize);
+        bool bias = config.Family.ReadsMlpBias && config.MlpBias;
+        gate_proj = Layers.Linear(config.HiddenSize, config.IntermediateSize, dtype, device, initialize, bias);
+        up_proj = Layers.Linear(config.HiddenSize, config.IntermediateSize, dtype, device, initialize, bias);
+        down_proj = Layers.Linear(config.IntermediateSize, config.HiddenSize, dtype, device, initialize, bias);
         RegisterComponents();
     }
 
