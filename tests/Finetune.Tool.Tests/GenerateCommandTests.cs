@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Finetune.Testing;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 
 namespace Finetune.Tool.Tests;
 
@@ -79,12 +79,12 @@ public sealed class GenerateCommandTests
     private string TinyLlama3Folder(bool flatLogits = false, int configEos = 128009, string? generationConfig = null)
     {
         var folder = Path.Combine(_dir, $"tiny-llama3-{Guid.NewGuid():N}");
-        var config = new LlamaConfig
+        var config = new ModelConfig
         {
             VocabSize = 128256, HiddenSize = 8, IntermediateSize = 16, NumHiddenLayers = 1, NumAttentionHeads = 2,
             NumKeyValueHeads = 1, TieWordEmbeddings = true, BosTokenId = 128000, EosTokenId = configEos,
         };
-        using (var model = new LlamaForCausalLM(config))
+        using (var model = new CausalLM(config))
         {
             if (flatLogits)
                 using (TorchSharp.torch.no_grad())

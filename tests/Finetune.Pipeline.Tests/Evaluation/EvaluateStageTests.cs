@@ -6,7 +6,7 @@ using Finetune.Pipeline.Tests.Engine;
 using Finetune.Recipes;
 using Finetune.Testing;
 using Finetune.Torch.Inference;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Finetune.Torch.Seeding;
 using SkiaSharp;
 using static TorchSharp.torch;
@@ -46,7 +46,7 @@ public sealed class EvaluateStageTests
     public void Eval_loss_is_the_mean_of_the_scorers_log_probs_over_the_shards_loss_tokens()
     {
         var run = Shared.Value;
-        using var model = LlamaForCausalLM.Load(run.Recipe.ResolvePath(run.Recipe.Model.Path), ScalarType.Float32);
+        using var model = CausalLM.Load(run.Recipe.ResolvePath(run.Recipe.Model.Path), ScalarType.Float32);
         SeedPatch.Apply(model, Path.Combine(run.Seed, SeedPatch.FileName));
         model.RealVocabSize = run.VocabSize;
         using var shard = TokenShard.Open(Path.Combine(run.Map, DatasetMapper.TestShard));
@@ -77,7 +77,7 @@ public sealed class EvaluateStageTests
     public void Eval_loss_agrees_with_the_trainers_batched_padded_eval_loss()
     {
         var run = Shared.Value;
-        using var model = LlamaForCausalLM.Load(Path.Combine(run.Train, TrainStage.ModelFolder), ScalarType.Float32);
+        using var model = CausalLM.Load(Path.Combine(run.Train, TrainStage.ModelFolder), ScalarType.Float32);
         model.RealVocabSize = run.VocabSize;
         using var shard = TokenShard.Open(Path.Combine(run.Map, DatasetMapper.TestShard));
         int pad = Finetune.Text.Tokenizers.HfTokenizer.FromFolder(run.TokenizerFolder).PadId!.Value;
@@ -195,7 +195,7 @@ public sealed class EvaluateStageTests
 
             // The "trained" model: the seeded base (resized with padding rows), saved as the train stage saves it.
             var train = Path.Combine(dir, "train");
-            using (var seeded = LlamaForCausalLM.Load(model, ScalarType.Float32))
+            using (var seeded = CausalLM.Load(model, ScalarType.Float32))
             {
                 SeedPatch.Apply(seeded, Path.Combine(Entry("seed"), SeedPatch.FileName));
                 seeded.SaveHuggingFace(Path.Combine(train, TrainStage.ModelFolder));

@@ -53,7 +53,7 @@ public sealed class EarlyStagesTests
         // The tiny model has 689 rows; 4 tokens make 693, padded up to the next multiple of 64: 704.
         Assert.Equal((689, 704, 693, 11, true), (plan.OldRows, plan.NewRows, plan.VocabSize, plan.PaddingRows, plan.Tied));
 
-        using var model = Finetune.Torch.Llama.LlamaForCausalLM.Load(Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama"));
+        using var model = Finetune.Torch.Models.CausalLM.Load(Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama"));
         var reference = model.model.embed_tokens.weight![679].data<float>().ToArray(); // <|start_header_id|> = first special + 6
         SeedPatch.Apply(model, Path.Combine(kit.Entry("seed"), SeedPatch.FileName));
         Assert.Equal(704, model.model.embed_tokens.weight!.shape[0]);

@@ -3,7 +3,7 @@ using Finetune.Pipeline.Stages;
 using Finetune.Testing;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.IO;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Finetune.Torch.Seeding;
 
 namespace Finetune.Pipeline.Tests.Stages;
@@ -16,7 +16,7 @@ public sealed class ExportStageTests
         var kit = new StageTestKit(t => t.Replace("  dtype: fp32\n", $"  dtype: {dtype}\n" + (maxShardSize is null ? "" : $"  max_shard_size: {maxShardSize}\n")));
         kit.Run(only: "seed");
         var train = Path.Combine(kit.Dir, "train");
-        using (var model = LlamaForCausalLM.Load(Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama")))
+        using (var model = CausalLM.Load(Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama")))
         {
             SeedPatch.Apply(model, Path.Combine(kit.Entry("seed"), SeedPatch.FileName));
             model.SaveHuggingFace(Path.Combine(train, TrainStage.ModelFolder));

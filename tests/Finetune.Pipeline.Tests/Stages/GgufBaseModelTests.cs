@@ -3,7 +3,7 @@ using Finetune.Pipeline.Stages;
 using Finetune.Testing;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.IO;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
 namespace Finetune.Pipeline.Tests.Stages;
@@ -88,8 +88,8 @@ public sealed class GgufBaseModelTests
         Assert.True((double)parity["max_abs_logit_diff"]! <= ExportStage.ParityTolerance);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        using var trained = LlamaForCausalLM.Load(Path.Combine(kit.Entry("train"), TrainStage.ModelFolder), ScalarType.Float32);
-        using var exported = LlamaForCausalLM.Load(folder, ScalarType.Float32);
+        using var trained = CausalLM.Load(Path.Combine(kit.Entry("train"), TrainStage.ModelFolder), ScalarType.Float32);
+        using var exported = CausalLM.Load(folder, ScalarType.Float32);
         var input = tensor(new long[] { 1, 403, 407, 261, 378, 512 }).unsqueeze(0);
         Assert.Equal(0f, (trained.forward(input) - exported.forward(input)).abs().max().item<float>());
     }

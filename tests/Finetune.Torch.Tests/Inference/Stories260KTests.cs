@@ -2,7 +2,7 @@ using System.Text;
 using Finetune.Testing;
 using Finetune.Text.Gguf;
 using Finetune.Torch.Inference;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 
 namespace Finetune.Torch.Tests.Inference;
 
@@ -15,7 +15,7 @@ public sealed class Stories260KTests
     [Fact]
     public void Greedy_generation_continues_with_the_reference_story()
     {
-        using var model = LlamaForCausalLM.Load(ModelPath);
+        using var model = CausalLM.Load(ModelPath);
         var ids = Generator.Generate(model, OnceUponATime, new GenerationOptions { MaxNewTokens = 32, EosTokenIds = [2] });
         string text = Decode(OnceUponATime.Skip(1).Concat(ids));
         const string expected = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park.";
@@ -25,7 +25,7 @@ public sealed class Stories260KTests
     [Fact]
     public void Bf16_model_tells_the_same_first_sentence()
     {
-        using var model = LlamaForCausalLM.Load(ModelPath, TorchSharp.torch.ScalarType.BFloat16);
+        using var model = CausalLM.Load(ModelPath, TorchSharp.torch.ScalarType.BFloat16);
         var ids = Generator.Generate(model, OnceUponATime, new GenerationOptions { MaxNewTokens = 16 });
         Assert.StartsWith("Once upon a time, there was a little girl named Lily.", Decode(OnceUponATime.Skip(1).Concat(ids)));
     }
@@ -33,7 +33,7 @@ public sealed class Stories260KTests
     [Fact]
     public void Mean_token_nll_of_the_reference_sentence_is_about_0_28()
     {
-        using var model = LlamaForCausalLM.Load(ModelPath);
+        using var model = CausalLM.Load(ModelPath);
         var ids = Encode("Once upon a time, there was a little girl named Lily. She loved to play outside.");
         Assert.Equal(OnceUponATime, ids.Take(5));
         var logProbs = Scorer.TokenLogProbs(model, ids);
@@ -45,7 +45,7 @@ public sealed class Stories260KTests
     [Fact]
     public void Cached_greedy_generation_equals_full_recompute()
     {
-        using var model = LlamaForCausalLM.Load(ModelPath);
+        using var model = CausalLM.Load(ModelPath);
         var cached = Generator.Generate(model, OnceUponATime, new GenerationOptions { MaxNewTokens = 40 });
         var recomputed = Generator.Generate(model, OnceUponATime, new GenerationOptions { MaxNewTokens = 40, UseCache = false });
         Assert.Equal(recomputed, cached);
@@ -54,7 +54,7 @@ public sealed class Stories260KTests
     [Fact]
     public void Sampling_with_a_seed_repeats_and_stops_at_eos()
     {
-        using var model = LlamaForCausalLM.Load(ModelPath);
+        using var model = CausalLM.Load(ModelPath);
         var options = new GenerationOptions { MaxNewTokens = 30, Temperature = 1.0, TopP = 0.9, Seed = 7, EosTokenIds = [2, 13] };
         var streamed = new List<int>();
         var first = Generator.Generate(model, OnceUponATime, options, streamed.Add);

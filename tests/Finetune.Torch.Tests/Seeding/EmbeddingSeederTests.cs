@@ -1,4 +1,4 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Finetune.Torch.Seeding;
 using static TorchSharp.torch;
 
@@ -50,12 +50,12 @@ public sealed class EmbeddingSeederTests
     public void Seed_copies_reference_row_into_tied_head_so_five_tokens_share_one_logit()
     {
         // A tied model that is sure of token R after the prompt: R's row points along the final hidden state.
-        var config = new LlamaConfig
+        var config = new ModelConfig
         {
             VocabSize = 40, HiddenSize = 16, IntermediateSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 4,
             NumKeyValueHeads = 2, RmsNormEps = 1e-5, TieWordEmbeddings = true, MaxPositionEmbeddings = 64,
         };
-        using var model = new LlamaForCausalLM(config);
+        using var model = new CausalLM(config);
         int[] prompt = [1, 5, 7, 9];
         const int R = 20;
         using (no_grad())

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.Inference;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Finetune.Torch.Seeding;
 using Finetune.Torch.Training.Optimizers;
 using Finetune.Torch.Training.Data;
@@ -34,7 +34,7 @@ public sealed class ModelEvaluator
         _eos = tokenizer.EosIds.ToHashSet();
     }
 
-    public ModelScores Evaluate(LlamaForCausalLM model, TokenShard testShard, IReadOnlyList<int>? probeIds, IReadOnlyList<EvalPrompt> prompts, Action<string> report)
+    public ModelScores Evaluate(CausalLM model, TokenShard testShard, IReadOnlyList<int>? probeIds, IReadOnlyList<EvalPrompt> prompts, Action<string> report)
     {
         var tally = new TeacherForcedTally(_newTokens);
         ShardScoring.Score(model, testShard, tally);
@@ -53,7 +53,7 @@ public sealed class ModelEvaluator
     /// final end-of-turn one (added tokens are decoded even when they are special), so the checks see
     /// exactly what the model wrote.
     /// </summary>
-    public GeneratedAnswer Answer(LlamaForCausalLM model, EvalPrompt prompt)
+    public GeneratedAnswer Answer(CausalLM model, EvalPrompt prompt)
     {
         var ids = Generator.Generate(model, prompt.PromptIds, new GenerationOptions
         {

@@ -1,4 +1,4 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 using Finetune.Torch.Training.Optimizers;
 using Finetune.Torch.Training.Data;
@@ -14,7 +14,7 @@ public static class ShardScoring
     /// For each row <c>x0..xn</c>: the logits at position i-1 score token i wherever <c>mask[i] = 1</c>
     /// (the shard's loss tokens; mask[0] never is). Rows are run one at a time, without padding.
     /// </summary>
-    public static void Score(LlamaForCausalLM model, TokenShard shard, TeacherForcedTally tally)
+    public static void Score(CausalLM model, TokenShard shard, TeacherForcedTally tally)
     {
         using var _ = no_grad();
         var device = model.OutputWeight.device;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Finetune.Pipeline.Data;
 using Finetune.Text.Building;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
 namespace Finetune.Pipeline.Presets;
@@ -18,7 +18,7 @@ public static class TinyModelFactory
     /// <summary>BPE tokens before the specials: the demo data's words fit, so sequences stay short.</summary>
     public const int BpeVocabSize = 1024;
 
-    public static LlamaConfig Config(int vocabSize, int bosId, int eosId, int? padId) => new()
+    public static ModelConfig Config(int vocabSize, int bosId, int eosId, int? padId) => new()
     {
         VocabSize = vocabSize,
         HiddenSize = 128,
@@ -49,7 +49,7 @@ public static class TinyModelFactory
             ModelMaxLength = 512,
         });
         var config = Config(written.VocabSize, written.BosTokenId, written.EosTokenId, written.PadTokenId);
-        using (var model = new LlamaForCausalLM(config, ScalarType.Float32, initialize: false))
+        using (var model = new CausalLM(config, ScalarType.Float32, initialize: false))
         {
             Initialise(model, seed);
             model.SaveHuggingFace(folder);
@@ -78,7 +78,7 @@ public static class TinyModelFactory
     }
 
     /// <summary>transformers' Llama init: normal(0, 0.02) for matrices, ones for norms; parameters in name order.</summary>
-    private static void Initialise(LlamaForCausalLM model, int seed)
+    private static void Initialise(CausalLM model, int seed)
     {
         var generator = new Generator((ulong)seed);
         using var _ = no_grad();

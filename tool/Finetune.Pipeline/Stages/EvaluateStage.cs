@@ -3,7 +3,7 @@ using Finetune.Pipeline.Evaluation;
 using Finetune.Pipeline.Mapping;
 using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Finetune.Torch.Seeding;
 using static TorchSharp.torch;
 using Finetune.Torch.Training.Optimizers;
@@ -61,7 +61,7 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
         LossPlot.Write(Path.Combine(run.OutputDir, PlotFile), history, $"{Recipe.Name}: loss");
         File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), EvalReport.Render(Recipe.Name, before, after, Recipe.Seed.Probe, PlotFile));
 
-        ModelScores Measure(string which, LlamaForCausalLM model)
+        ModelScores Measure(string which, CausalLM model)
         {
             var scores = evaluator.Evaluate(model, shard, probeIds, prompts, m => run.Report($"{which}: {m}"));
             run.Report($"{which}: eval loss {scores.EvalLoss:0.0000}, format compliance {scores.FormatCompliance:P1}, exact match {scores.AnswerExactMatch:P1}");
@@ -88,9 +88,9 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
     }
 
     /// <summary>Before: the base weights with the seed stage's new rows (padding rows never produced), in fp32 on the training device.</summary>
-    private LlamaForCausalLM LoadSeededBase(string seedDir, int vocabSize)
+    private CausalLM LoadSeededBase(string seedDir, int vocabSize)
     {
-        var model = LlamaForCausalLM.Load(ModelPath, ScalarType.Float32, TrainStage.Placement(Recipe).Device);
+        var model = CausalLM.Load(ModelPath, ScalarType.Float32, TrainStage.Placement(Recipe).Device);
         SeedPatch.Apply(model, Path.Combine(seedDir, SeedPatch.FileName));
         model.RealVocabSize = vocabSize;
         model.eval();
@@ -98,9 +98,9 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
     }
 
     /// <summary>After: the train stage's fine-tuned, already resized model.</summary>
-    private LlamaForCausalLM LoadTrained(string trainDir, int vocabSize)
+    private CausalLM LoadTrained(string trainDir, int vocabSize)
     {
-        var model = LlamaForCausalLM.Load(Path.Combine(trainDir, TrainStage.ModelFolder), ScalarType.Float32, TrainStage.Placement(Recipe).Device);
+        var model = CausalLM.Load(Path.Combine(trainDir, TrainStage.ModelFolder), ScalarType.Float32, TrainStage.Placement(Recipe).Device);
         model.RealVocabSize = vocabSize;
         model.eval();
         return model;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.IO;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,7 +48,7 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
             _ => ScalarType.BFloat16,
         };
 
-        using var trained = LlamaForCausalLM.Load(Path.Combine(run.UpstreamDir("train"), TrainStage.ModelFolder), ScalarType.Float32);
+        using var trained = CausalLM.Load(Path.Combine(run.UpstreamDir("train"), TrainStage.ModelFolder), ScalarType.Float32);
         WriteWeights(trained, folder, dtype);
         WriteConfig(trained.Config, folder, dtype, tokenizer);
         WriteTokenizer(tokenizer, tokenizerFolder, folder);
@@ -82,7 +82,7 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
         observer.Message(Name, $"published {destination}");
     }
 
-    private void WriteWeights(LlamaForCausalLM model, string folder, ScalarType dtype)
+    private void WriteWeights(CausalLM model, string folder, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         // StateNames lists a tied embedding once, under model.embed_tokens.weight, as transformers saves it.
@@ -94,12 +94,11 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
             SafetensorsWriter.Write(Path.Combine(folder, Checkpoint.SingleFileName), tensors);
     }
 
-    private static void WriteConfig(LlamaConfig config, string folder, ScalarType dtype, HfTokenizer tokenizer)
+    private static void WriteConfig(ModelConfig config, string folder, ScalarType dtype, HfTokenizer tokenizer)
     {
-        config.TorchDtype = dtype switch { ScalarType.Float32 => "float32", ScalarType.Float16 => "float16", _ => "bfloat16" };
-        if (config.Dtype != null) config.Dtype = config.TorchDtype;
-        if (tokenizer.PadId is int pad) config.PadTokenId = pad;
-        config.Save(Path.Combine(folder, "config.json"));
+        var written = config.WithDtype(dtype);
+        if (tokenizer.PadId is int pad) written = written with { PadTokenId = pad };
+        written.Save(Path.Combine(folder, "config.json"));
     }
 
     /// <summary>tokenizer.json and tokenizer_config.json as the tokenize stage wrote them, with the recipe's chat template.</summary>
@@ -137,7 +136,7 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
     }
 
     /// <summary>Reloads the written folder and compares logits with the trained model (cast to the export dtype) on the probe.</summary>
-    private JsonObject CheckParity(LlamaForCausalLM trained, string folder, ScalarType dtype, ResizePlan plan, HfTokenizer tokenizer, string tokenizerFolder)
+    private JsonObject CheckParity(CausalLM trained, string folder, ScalarType dtype, ResizePlan plan, HfTokenizer tokenizer, string tokenizerFolder)
     {
         var probe = Recipe.Seed.Probe ?? Recipe.Evaluate.Prompts.FirstOrDefault() ?? "Hello";
         var (_, ids) = new ChatPrompt(Recipe, tokenizer, tokenizerFolder).User(probe);
@@ -145,7 +144,7 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
         using var _ = no_grad();
         // float16 weights compute in float32 (round the trained weights through float16 to compare like with like).
         var compute = dtype == ScalarType.Float16 ? ScalarType.Float32 : dtype;
-        using var reloaded = LlamaForCausalLM.Load(folder, compute);
+        using var reloaded = CausalLM.Load(folder, compute);
         trained.to(dtype);
         trained.to(compute);
         var input = tensor(ids.Select(i => (long)i).ToArray()).unsqueeze(0);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Finetune.Torch.Seeding;
 using static TorchSharp.torch;
 
@@ -41,7 +41,7 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
             throw new PipelineException($"{Recipe.SourcePath}: seed.rows: [output] on a model with a tied head: the output rows are the input rows; seed [input]");
         if (plan.Tied && output) run.Report("seed.rows: output ignored: the head is tied to the input embedding (one matrix)");
 
-        using var model = LlamaForCausalLM.Load(ModelPath, ScalarType.Float32);
+        using var model = CausalLM.Load(ModelPath, ScalarType.Float32);
         int count = plan.NewRows - plan.OldRows;
         using var embedRows = input
             ? EmbeddingSeeder.Seed(model.model.embed_tokens.weight!, rows, count, plan.OldRows, seed.RandomSeed)
@@ -96,7 +96,7 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
     /// P(each new token, and the copied token) as the next token after the chat-templated probe, with the
     /// new rows at zero (before) and seeded (after). Padding rows never count.
     /// </summary>
-    private JsonObject Probe(LlamaForCausalLM model, HfTokenizer tokenizer, string tokenizerFolder, ResizePlan plan, List<NewRowPlan> rows, (Tensor Embed, Tensor? Head) seeded, string text, StageRun run)
+    private JsonObject Probe(CausalLM model, HfTokenizer tokenizer, string tokenizerFolder, ResizePlan plan, List<NewRowPlan> rows, (Tensor Embed, Tensor? Head) seeded, string text, StageRun run)
     {
         var (prompt, ids) = new ChatPrompt(Recipe, tokenizer, tokenizerFolder).User(text);
         var watched = rows.Select(r => (r.Token, r.Id)).ToList();

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Finetune.Pipeline.Mapping;
 using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Finetune.Torch.Seeding;
 using static TorchSharp.torch;
 using Finetune.Torch.Training.Optimizers;
@@ -43,7 +43,7 @@ public sealed class TrainStage(Recipe recipe) : RecipeStage(recipe)
         var plan = ResizePlan.Read(run.UpstreamDir("resize"));
         var tokenizer = HfTokenizer.FromFolder(Path.Combine(run.UpstreamDir("tokenize"), TokenizeStage.TokenizerFolder));
         var (device, dtype) = Placement(Recipe);
-        using var model = LlamaForCausalLM.Load(ModelPath, dtype, device);
+        using var model = CausalLM.Load(ModelPath, dtype, device);
         SeedPatch.Apply(model, Path.Combine(run.UpstreamDir("seed"), SeedPatch.FileName));
         var mapDir = run.UpstreamDir("map");
         using var train = TokenShard.Open(Path.Combine(mapDir, DatasetMapper.TrainShard));

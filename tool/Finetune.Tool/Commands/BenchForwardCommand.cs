@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using Finetune.Torch;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
 
@@ -48,7 +48,7 @@ public sealed class BenchForwardCommand : Command<BenchForwardCommand.Settings>
     {
         var path = ModelPaths.Require(settings.Model);
         var dtype = settings.DType == "bf16" ? ScalarType.BFloat16 : ScalarType.Float32;
-        using var model = LlamaForCausalLM.Load(path, dtype);
+        using var model = CausalLM.Load(path, dtype);
         model.eval();
         using var _ = no_grad();
         var generator = new TorchSharp.torch.Generator(0);
@@ -85,7 +85,7 @@ public sealed class BenchForwardCommand : Command<BenchForwardCommand.Settings>
         return CliApp.Ok;
     }
 
-    private static void Step(LlamaForCausalLM model, Tensor ids)
+    private static void Step(CausalLM model, Tensor ids)
     {
         using var scope = NewDisposeScope();
         model.forward(ids).sum().to_type(ScalarType.Float32).item<float>(); // reading a value waits for the pass to finish

@@ -4,7 +4,7 @@ using Finetune.Text.Templates;
 using Finetune.Text.Tokenizers;
 using Finetune.Tool.Output;
 using Finetune.Torch.Inference;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
 

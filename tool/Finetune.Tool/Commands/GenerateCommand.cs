@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.Inference;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Finetune.Tool.Output;
 using Spectre.Console.Cli;
 

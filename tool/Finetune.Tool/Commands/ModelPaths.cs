@@ -1,4 +1,4 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 using Finetune.Text.Templates;
 using Finetune.Text.Tokenizers;
@@ -49,9 +49,9 @@ public static class ModelPaths
     /// A model to generate with: padding rows of a padded vocabulary (rows past the tokenizer) are never
     /// produced, and generation stops at the end ids of the tokenizer, generation_config.json and config.json.
     /// </summary>
-    public static (LlamaForCausalLM Model, IReadOnlySet<int> StopIds) ForGeneration(string path, HfTokenizer tokenizer, ScalarType? dtype = null)
+    public static (CausalLM Model, IReadOnlySet<int> StopIds) ForGeneration(string path, HfTokenizer tokenizer, ScalarType? dtype = null)
     {
-        var model = LlamaForCausalLM.Load(path, dtype);
+        var model = CausalLM.Load(path, dtype);
         if (tokenizer.VocabSize < model.Config.VocabSize) model.RealVocabSize = tokenizer.VocabSize;
         return (model, tokenizer.EosIds.Concat(model.Config.EosTokenIds).ToHashSet());
     }

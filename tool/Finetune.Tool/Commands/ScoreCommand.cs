@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.Inference;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
 
@@ -54,7 +54,7 @@ public sealed class ScoreCommand : Command<ScoreCommand.Settings>
         var path = ModelPaths.Require(settings.Model);
         var tokenizer = settings.Text is null ? null : ModelPaths.Tokenizer(path);
         var ids = tokenizer?.Encode(settings.Text!, settings.Bos) ?? ParseIds(settings.Ids!);
-        using var model = LlamaForCausalLM.Load(path, ScalarType.Float32);
+        using var model = CausalLM.Load(path, ScalarType.Float32);
         var vocab = model.Config.VocabSize;
         if (ids.FirstOrDefault(id => id >= vocab, -1) is var bad and >= 0)
             throw new UserInputException($"{(settings.Ids is null ? "--text" : "--ids")}: token id {bad} is outside the model's vocabulary (0..{vocab - 1})");

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Finetune.Text.Gguf;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using Microsoft.Win32.SafeHandles;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,9 +9,9 @@ using static TorchSharp.torch;
 namespace Finetune.Torch.IO;
 
 /// <summary>
-/// The tensors of a llama GGUF file (F32, F16, BF16), translated to Hugging Face names and layout by
+/// The tensors of a llama, qwen2 or qwen3 GGUF file (F32, F16, BF16), translated to Hugging Face names and layout by
 /// <see cref="ToHuggingFace"/> as they are read (one tensor in memory at a time), with the
-/// <see cref="LlamaConfig"/> its metadata describes.
+/// <see cref="ModelConfig"/> its metadata describes.
 /// </summary>
 public sealed partial class GgufTensors : ITensorSource
 {
@@ -19,7 +19,7 @@ public sealed partial class GgufTensors : ITensorSource
     private readonly SafeFileHandle _handle;
     private readonly Dictionary<string, (GgufTensorInfo Info, long[] Shape)> _tensors;
 
-    private GgufTensors(string path, LlamaConfig config, SafeFileHandle handle, Dictionary<string, (GgufTensorInfo, long[])> tensors)
+    private GgufTensors(string path, ModelConfig config, SafeFileHandle handle, Dictionary<string, (GgufTensorInfo, long[])> tensors)
     {
         Path = path;
         Config = config;
@@ -29,7 +29,7 @@ public sealed partial class GgufTensors : ITensorSource
     }
 
     public string Path { get; }
-    public LlamaConfig Config { get; }
+    public ModelConfig Config { get; }
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>Reads the header and maps every tensor to its Hugging Face name and shape; data is read on demand.</summary>
@@ -85,12 +85,13 @@ public sealed partial class GgufTensors : ITensorSource
     public void Dispose() => _handle.Dispose();
 
     /// <summary>
-    /// The whole difference between llama.cpp's GGUF llama layout and Hugging Face's, for one tensor:
-    /// the name, and for <c>attn_q</c>/<c>attn_k</c> the row order (GGUF keeps Meta's interleaved RoPE
-    /// pairs (2i, 2i+1); HF's <c>rotate_half</c> pairs i with i + head_dim/2). Returns a new tensor the
-    /// caller owns (an alias of <paramref name="tensor"/> when only the name changes).
+    /// The whole difference between llama.cpp's GGUF layout and Hugging Face's, for one tensor: the name
+    /// (llama.cpp's <c>tensor_mapping.py</c> rows), and for a llama GGUF's <c>attn_q</c>/<c>attn_k</c> the row
+    /// order (its converter stores Meta's interleaved RoPE pairs (2i, 2i+1); HF's <c>rotate_half</c> pairs i with
+    /// i + head_dim/2). Qwen2/Qwen3 tensors are stored unpermuted. Returns a new tensor the caller owns (an
+    /// alias of <paramref name="tensor"/> when only the name changes).
     /// </summary>
-    public static (string Name, Tensor Tensor) ToHuggingFace(string ggufName, Tensor tensor, LlamaConfig config, string path)
+    public static (string Name, Tensor Tensor) ToHuggingFace(string ggufName, Tensor tensor, ModelConfig config, string path)
     {
         switch (ggufName)
         {
@@ -100,23 +101,27 @@ public sealed partial class GgufTensors : ITensorSource
             case "rope_freqs.weight":
                 throw new CheckpointException(path, "tensor 'rope_freqs.weight' (RoPE frequency factors baked in by llama.cpp) is not supported; load the Hugging Face folder instead");
         }
+        var family = config.Family;
         var match = BlockTensor().Match(ggufName);
-        if (!match.Success) throw new CheckpointException(path, $"tensor '{ggufName}' is not part of a llama model");
-        string layer = match.Groups[1].Value, part = match.Groups[2].Value, suffix = match.Groups[3].Value;
-        string hfPart = part switch
+        string? hfPart = !match.Success ? null : match.Groups[2].Value switch
         {
             "attn_q" => "self_attn.q_proj",
             "attn_k" => "self_attn.k_proj",
             "attn_v" => "self_attn.v_proj",
             "attn_output" => "self_attn.o_proj",
+            "attn_q_norm" when family.QueryKeyNorm => "self_attn.q_norm",
+            "attn_k_norm" when family.QueryKeyNorm => "self_attn.k_norm",
             "ffn_gate" => "mlp.gate_proj",
             "ffn_up" => "mlp.up_proj",
             "ffn_down" => "mlp.down_proj",
             "attn_norm" => "input_layernorm",
             "ffn_norm" => "post_attention_layernorm",
-            _ => throw new CheckpointException(path, $"tensor '{ggufName}' is not part of a llama model"),
+            _ => null,
         };
+        if (hfPart is null) throw new CheckpointException(path, $"tensor '{ggufName}' is not part of a {family.ModelType} model");
+        string layer = match.Groups[1].Value, part = match.Groups[2].Value, suffix = match.Groups[3].Value;
         string name = $"model.layers.{layer}.{hfPart}.{suffix}";
+        if (!family.PermutesGgufQueryKey) return (name, tensor.alias());
         return part switch
         {
             "attn_q" => (name, PairsToHalves(tensor, config.NumAttentionHeads, config.HeadDim)),
@@ -125,47 +130,63 @@ public sealed partial class GgufTensors : ITensorSource
         };
     }
 
-    /// <summary><c>w.view(n_head, head_dim/2, 2, in).transpose(1, 2).reshape(out, in)</c>.</summary>
+    /// <summary><c>w.view(n_head, head_dim/2, 2, in).transpose(1, 2).reshape(w.shape)</c> (a bias has in = 1).</summary>
     private static Tensor PairsToHalves(Tensor w, int heads, int headDim)
     {
-        long rows = w.shape[0], columns = w.shape[1];
+        long columns = w.dim() == 2 ? w.shape[1] : 1;
         using var view = w.view(heads, headDim / 2, 2, columns);
         using var swapped = view.transpose(1, 2);
-        return swapped.reshape(rows, columns).contiguous();
+        return swapped.reshape(w.shape).contiguous();
     }
 
-    /// <summary>A <see cref="LlamaConfig"/> from GGUF llama metadata (llama.cpp's defaults where keys are absent).</summary>
-    public static LlamaConfig ConfigFrom(GgufFile gguf)
+    /// <summary>
+    /// A <see cref="ModelConfig"/> from GGUF metadata of a <c>llama</c>, <c>qwen2</c> or <c>qwen3</c> model, keys as
+    /// llama.cpp's <c>convert_hf_to_gguf.py</c> writes them (<c>{arch}.embedding_length</c>, ...); llama.cpp's
+    /// defaults where keys are absent. Biases are on when the file holds them.
+    /// </summary>
+    public static ModelConfig ConfigFrom(GgufFile gguf)
     {
-        string path = gguf.FilePath;
-        if (gguf.Architecture != "llama")
-            throw new CheckpointException(path, $"general.architecture is '{gguf.Architecture}', only 'llama' is supported");
-        int Required(string key) => (int)(gguf.GetInteger(key) ?? throw new CheckpointException(path, $"metadata key '{key}' is missing"));
-        int heads = Required("llama.attention.head_count");
-        int hidden = Required("llama.embedding_length");
+        string path = gguf.FilePath, arch = gguf.Architecture;
+        var family = ModelFamily.FromModelType(arch) is { } f && f != ModelFamily.Mistral
+            ? f
+            : throw new CheckpointException(path, $"general.architecture is '{arch}'; supported: llama, qwen2, qwen3");
+        int Required(string key) => (int)(gguf.GetInteger($"{arch}.{key}") ?? throw new CheckpointException(path, $"metadata key '{arch}.{key}' is missing"));
+        int heads = Required("attention.head_count");
+        int hidden = Required("embedding_length");
         var tokens = gguf.GetArray<string[]>("tokenizer.ggml.tokens");
         var embedding = gguf.FindTensor("token_embd.weight") ?? throw new CheckpointException(path, "tensor 'token_embd.weight' is missing");
-        string? scalingType = gguf.GetString("llama.rope.scaling.type");
+        int maxPositions = (int)(gguf.GetInteger($"{arch}.context_length") ?? 2048);
+        string? scalingType = gguf.GetString($"{arch}.rope.scaling.type");
+        double? scalingFactor = gguf.GetNumber($"{arch}.rope.scaling.factor");
         RopeScaling? scaling = scalingType switch
         {
             null or "none" => null,
-            "linear" => new RopeScaling { RopeType = "linear", Factor = gguf.GetNumber("llama.rope.scaling.factor") },
-            _ => throw new CheckpointException(path, $"llama.rope.scaling.type '{scalingType}' is not supported (none, linear)"),
+            "linear" => new RopeScaling { RopeType = "linear", Factor = scalingFactor },
+            "yarn" => new RopeScaling
+            {
+                RopeType = "yarn",
+                Factor = scalingFactor,
+                OriginalMaxPositionEmbeddings = (int?)gguf.GetInteger($"{arch}.rope.scaling.original_context_length"),
+            },
+            _ => throw new CheckpointException(path, $"{arch}.rope.scaling.type '{scalingType}' is not supported (none, linear, yarn)"),
         };
-        var config = new LlamaConfig
+        var config = new ModelConfig
         {
-            Architectures = ["LlamaForCausalLM"],
-            VocabSize = (int)(gguf.GetInteger("llama.vocab_size") ?? tokens?.Length ?? embedding.TorchShape[0]),
+            Architectures = [family.Architecture],
+            ModelType = family.ModelType,
+            VocabSize = (int)(gguf.GetInteger($"{arch}.vocab_size") ?? tokens?.Length ?? embedding.TorchShape[0]),
             HiddenSize = hidden,
-            IntermediateSize = Required("llama.feed_forward_length"),
-            NumHiddenLayers = Required("llama.block_count"),
+            IntermediateSize = Required("feed_forward_length"),
+            NumHiddenLayers = Required("block_count"),
             NumAttentionHeads = heads,
-            NumKeyValueHeads = (int)(gguf.GetInteger("llama.attention.head_count_kv") ?? heads),
-            HeadDimension = (int)(gguf.GetInteger("llama.attention.key_length") ?? hidden / heads),
-            MaxPositionEmbeddings = (int)(gguf.GetInteger("llama.context_length") ?? 2048),
-            RmsNormEps = Decimal(gguf.GetNumber("llama.attention.layer_norm_rms_epsilon")) ?? 1e-5,
-            RopeTheta = Decimal(gguf.GetNumber("llama.rope.freq_base")) ?? 10000.0,
+            NumKeyValueHeads = (int)(gguf.GetInteger($"{arch}.attention.head_count_kv") ?? heads),
+            HeadDimension = (int?)gguf.GetInteger($"{arch}.attention.key_length") ?? (family == ModelFamily.Qwen2 ? null : hidden / heads),
+            MaxPositionEmbeddings = maxPositions,
+            RmsNormEps = Decimal(gguf.GetNumber($"{arch}.attention.layer_norm_rms_epsilon")) ?? 1e-5,
+            RopeTheta = Decimal(gguf.GetNumber($"{arch}.rope.freq_base")) ?? 10000.0,
             RopeScaling = scaling,
+            AttentionBias = family.ReadsAttentionBias && gguf.FindTensor("blk.0.attn_q.bias") is not null,
+            MlpBias = family.ReadsMlpBias && gguf.FindTensor("blk.0.ffn_gate.bias") is not null,
             TieWordEmbeddings = gguf.FindTensor("output.weight") is null,
             BosTokenId = (int?)gguf.GetInteger("tokenizer.ggml.bos_token_id"),
             EosTokenId = gguf.GetInteger("tokenizer.ggml.eos_token_id") is long eos ? (int)eos : null,

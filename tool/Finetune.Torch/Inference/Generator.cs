@@ -1,4 +1,4 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +8,7 @@ namespace Finetune.Torch.Inference;
 public static class Generator
 {
     /// <summary>The new token ids (prompt excluded); <paramref name="onToken"/> sees each as it is chosen.</summary>
-    public static IReadOnlyList<int> Generate(LlamaForCausalLM model, IReadOnlyList<int> prompt, GenerationOptions options, Action<int>? onToken = null)
+    public static IReadOnlyList<int> Generate(CausalLM model, IReadOnlyList<int> prompt, GenerationOptions options, Action<int>? onToken = null)
     {
         if (prompt.Count == 0) throw new ArgumentException("the prompt needs at least one token", nameof(prompt));
         if (options.Temperature < 0) throw new ArgumentOutOfRangeException(nameof(options), "temperature must be >= 0");

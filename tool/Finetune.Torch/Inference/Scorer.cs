@@ -1,4 +1,4 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
 namespace Finetune.Torch.Inference;
@@ -9,7 +9,7 @@ public static class Scorer
     /// <summary>
     /// For ids <c>x0..xn</c>: element i is <c>log P(x[i+1] | x0..xi)</c> (n values), from an fp32 log-softmax.
     /// </summary>
-    public static float[] TokenLogProbs(LlamaForCausalLM model, IReadOnlyList<int> ids)
+    public static float[] TokenLogProbs(CausalLM model, IReadOnlyList<int> ids)
     {
         if (ids.Count < 2) return [];
         using var _ = no_grad();

@@ -1,4 +1,4 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
 namespace Finetune.Torch.Seeding;
@@ -6,7 +6,7 @@ namespace Finetune.Torch.Seeding;
 /// <summary>The probability of given tokens as the next token after a prompt (softmax over real rows, in float32).</summary>
 public static class NextTokenProbe
 {
-    public static IReadOnlyList<double> Probabilities(LlamaForCausalLM model, IReadOnlyList<int> prompt, IReadOnlyList<int> tokens)
+    public static IReadOnlyList<double> Probabilities(CausalLM model, IReadOnlyList<int> prompt, IReadOnlyList<int> tokens)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();

@@ -1,5 +1,5 @@
 using Finetune.Torch.IO;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
 namespace Finetune.Torch.Seeding;
@@ -23,7 +23,7 @@ public static class SeedPatch
     }
 
     /// <summary>Resizes <paramref name="model"/> and writes the patch's rows into it (the old rows stay as loaded).</summary>
-    public static void Apply(LlamaForCausalLM model, string path)
+    public static void Apply(CausalLM model, string path)
     {
         using var file = SafetensorsFile.Open(path);
         int first = int.Parse(file.Metadata["first_new_row"], System.Globalization.CultureInfo.InvariantCulture);
@@ -38,7 +38,7 @@ public static class SeedPatch
     /// Writes new rows from <paramref name="first"/> on into the embedding (and an untied head), resizing
     /// the model first when it is still at <paramref name="first"/> rows.
     /// </summary>
-    public static void SetRows(LlamaForCausalLM model, int first, Tensor embedRows, Tensor? headRows)
+    public static void SetRows(CausalLM model, int first, Tensor embedRows, Tensor? headRows)
     {
         int newRows = first + (int)embedRows.shape[0];
         if (model.model.embed_tokens.weight!.shape[0] == first) model.ResizeTokenEmbeddings(newRows);

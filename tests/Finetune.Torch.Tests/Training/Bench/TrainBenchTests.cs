@@ -37,7 +37,7 @@ public sealed class TrainBenchTests
     public void Llama_3_2_1b_preset_has_the_published_parameter_count_plus_four_rows()
     {
         // Llama-3.2-1B: 1,235,814,400 parameters with vocab 128256; the preset has 128260 rows (4 added tokens)
-        using var model = new Finetune.Torch.Llama.LlamaForCausalLM(TrainBench.Presets["llama-3.2-1b"](), TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.device("meta"));
+        using var model = new Finetune.Torch.Models.CausalLM(TrainBench.Presets["llama-3.2-1b"](), TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.device("meta"));
         Assert.Equal(1_235_814_400L + 4 * 2048, model.parameters().Sum(p => p.numel()));
         Assert.True(model.Tied);
     }

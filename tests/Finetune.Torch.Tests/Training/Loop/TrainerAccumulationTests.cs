@@ -1,5 +1,5 @@
 using Finetune.Testing;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 using Finetune.Torch.Training.Optimizers;
 using Finetune.Torch.Training.Data;
@@ -51,7 +51,7 @@ public sealed class TrainerAccumulationTests
     }
 
     /// <summary>max over tensors of |Δa - Δb| / max |Δb|, Δ = weights after - before.</summary>
-    internal static double MaxDeltaError(LlamaForCausalLM before, LlamaForCausalLM a, LlamaForCausalLM b)
+    internal static double MaxDeltaError(CausalLM before, CausalLM a, CausalLM b)
     {
         var p0 = before.StateNames();
         var pb = b.StateNames();
@@ -67,7 +67,7 @@ public sealed class TrainerAccumulationTests
         return worst;
     }
 
-    private static (double TokenMean, double MeanOfMeans) HandLoss(LlamaForCausalLM model, List<(int[] Ids, byte[] Mask)> rows)
+    private static (double TokenMean, double MeanOfMeans) HandLoss(CausalLM model, List<(int[] Ids, byte[] Mask)> rows)
     {
         using var noGrad = no_grad();
         double sum = 0, means = 0;

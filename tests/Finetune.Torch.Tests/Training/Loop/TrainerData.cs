@@ -1,4 +1,4 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using Finetune.Torch.Training.Optimizers;
@@ -12,7 +12,7 @@ namespace Finetune.Torch.Tests.Training.Loop;
 internal static class TrainerData
 {
     /// <summary>Vocab 64, hidden 64: the embedding and q/o projections have 4096 elements, so 8-bit AdamW quantizes them.</summary>
-    public static LlamaConfig Config(bool tied = true, int vocab = 64, int hidden = 64) => new()
+    public static ModelConfig Config(bool tied = true, int vocab = 64, int hidden = 64) => new()
     {
         VocabSize = vocab,
         HiddenSize = hidden,
@@ -27,9 +27,9 @@ internal static class TrainerData
     };
 
     /// <summary>HF-style init from a private generator: matrices N(0, 0.02), norms 1 (deterministic per seed).</summary>
-    public static LlamaForCausalLM Model(LlamaConfig config, long seed = 1, ScalarType dtype = ScalarType.Float32)
+    public static CausalLM Model(ModelConfig config, long seed = 1, ScalarType dtype = ScalarType.Float32)
     {
-        var model = new LlamaForCausalLM(config, dtype);
+        var model = new CausalLM(config, dtype);
         var generator = new torch.Generator((ulong)seed);
         using var _ = no_grad();
         foreach (var (_, p) in model.named_parameters())
@@ -82,13 +82,13 @@ internal static class TrainerData
         return result;
     }
 
-    public static bool SameBits(LlamaForCausalLM a, LlamaForCausalLM b)
+    public static bool SameBits(CausalLM a, CausalLM b)
     {
         var pb = b.StateNames();
         return a.StateNames().All(kv => kv.Value.bytes.SequenceEqual(pb[kv.Key].bytes));
     }
 
-    public static double MaxRelativeDifference(LlamaForCausalLM a, LlamaForCausalLM b)
+    public static double MaxRelativeDifference(CausalLM a, CausalLM b)
     {
         var pb = b.StateNames();
         return a.StateNames().Max(kv => TrainingTensors.RelativeError(kv.Value, pb[kv.Key]));

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using Finetune.Torch.Training.Optimizers;
@@ -16,14 +16,14 @@ namespace Finetune.Torch.Training.Bench;
 /// </summary>
 public static class TrainBench
 {
-    public static IReadOnlyDictionary<string, Func<LlamaConfig>> Presets { get; } = new Dictionary<string, Func<LlamaConfig>>
+    public static IReadOnlyDictionary<string, Func<ModelConfig>> Presets { get; } = new Dictionary<string, Func<ModelConfig>>
     {
-        ["tiny"] = () => new LlamaConfig
+        ["tiny"] = () => new ModelConfig
         {
             HiddenSize = 256, IntermediateSize = 688, NumHiddenLayers = 4, NumAttentionHeads = 8, NumKeyValueHeads = 2,
             VocabSize = 1000, TieWordEmbeddings = true, RmsNormEps = 1e-6, RopeTheta = 10000, MaxPositionEmbeddings = 2048,
         },
-        ["llama-3.2-1b"] = () => new LlamaConfig
+        ["llama-3.2-1b"] = () => new ModelConfig
         {
             HiddenSize = 2048, IntermediateSize = 8192, NumHiddenLayers = 16, NumAttentionHeads = 32, NumKeyValueHeads = 8,
             HeadDimension = 64, VocabSize = 128260, TieWordEmbeddings = true, RmsNormEps = 1e-5, RopeTheta = 500000,
@@ -39,8 +39,8 @@ public static class TrainBench
         var device = torch.device(options.Device);
         manual_seed((long)options.Seed);
         using var model = options.Preset != null
-            ? new LlamaForCausalLM(Presets[options.Preset](), options.DType, device)
-            : LlamaForCausalLM.Load(options.ModelPath!, options.DType, device);
+            ? new CausalLM(Presets[options.Preset](), options.DType, device)
+            : CausalLM.Load(options.ModelPath!, options.DType, device);
         var modelParameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
         using var masters = options.DType == ScalarType.BFloat16 && options.MasterWeights ? new MasterWeights(modelParameters) : null;
         var parameters = masters?.Parameters ?? modelParameters;

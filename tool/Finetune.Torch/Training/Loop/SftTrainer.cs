@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +10,7 @@ using Finetune.Torch.Training.Bench;
 namespace Finetune.Torch.Training.Loop;
 
 /// <summary>
-/// Full supervised fine-tuning of a <see cref="LlamaForCausalLM"/> on a <see cref="TokenShard"/>. Each step:
+/// Full supervised fine-tuning of a <see cref="CausalLM"/> on a <see cref="TokenShard"/>. Each step:
 /// set the lr from the schedule, run the effective batch's micro-batches (loss = summed token losses over
 /// the whole effective batch / its loss-token count), stop on a non-finite loss or gradient norm, clip,
 /// step, then log, evaluate and checkpoint as the options say. Writes <c>metrics.jsonl</c> and
@@ -19,7 +19,7 @@ namespace Finetune.Torch.Training.Loop;
 /// </summary>
 public sealed class SftTrainer : IDisposable
 {
-    private readonly LlamaForCausalLM model;
+    private readonly CausalLM model;
     private readonly TokenShard train;
     private readonly TokenShard? eval;
     private readonly TrainerOptions options;
@@ -35,7 +35,7 @@ public sealed class SftTrainer : IDisposable
     private double elapsedBefore;
     private bool resumed;
 
-    public SftTrainer(LlamaForCausalLM model, TokenShard train, TokenShard? eval, TrainerOptions options, string workDir)
+    public SftTrainer(CausalLM model, TokenShard train, TokenShard? eval, TrainerOptions options, string workDir)
     {
         options.Validate();
         var first = model.parameters().First();
@@ -165,7 +165,7 @@ public sealed class SftTrainer : IDisposable
         : Evaluate(model, eval, options.BatchSize, options.PadId);
 
     /// <summary>Mean loss per loss token of <paramref name="shard"/> under <paramref name="model"/>.</summary>
-    public static double Evaluate(LlamaForCausalLM model, TokenShard shard, int batchSize, int padId)
+    public static double Evaluate(CausalLM model, TokenShard shard, int batchSize, int padId)
     {
         using var noGrad = no_grad();
         var device = model.parameters().First().device;

@@ -1,14 +1,14 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Tests.Llama;
+namespace Finetune.Torch.Tests.Models;
 
 public sealed class AttentionMaskTests
 {
     [Fact]
     public void Left_padded_row_gives_the_logits_of_the_unpadded_sequence()
     {
-        using var model = TinyLlama.Random(TinyLlama.Config(tied: false, llama3: true), ScalarType.Float32, seed: 9);
+        using var model = TinyModels.Random(TinyModels.Config(tied: false, llama3: true), ScalarType.Float32, seed: 9);
         long[] ids = [1, 7, 3, 22, 5];
         using var alone = model.forward(tensor(ids).unsqueeze(0));                              // (1, 5, V)
         using var padded = tensor(new long[] { 0, 0, 1, 7, 3, 22, 5 }).unsqueeze(0);
@@ -21,7 +21,7 @@ public sealed class AttentionMaskTests
     [Fact]
     public void Prefill_in_chunks_through_the_cache_equals_one_pass()
     {
-        using var model = TinyLlama.Random(TinyLlama.Config(tied: true, llama3: false), ScalarType.Float32, seed: 4);
+        using var model = TinyModels.Random(TinyModels.Config(tied: true, llama3: false), ScalarType.Float32, seed: 4);
         using var ids = tensor(new long[] { 1, 8, 30, 2, 11, 19, 6 }).unsqueeze(0);
         using var full = model.forward(ids);
         using var cache = new KvCache(model.Config, 1, 16, ScalarType.Float32);

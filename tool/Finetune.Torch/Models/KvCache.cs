@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>
 /// Keys and values of past positions for every layer, preallocated to <see cref="Capacity"/> positions
@@ -11,7 +11,7 @@ public sealed class KvCache : IDisposable
     private readonly Tensor[] _keys;
     private readonly Tensor[] _values;
 
-    public KvCache(LlamaConfig config, long batch, long capacity, ScalarType dtype, Device? device = null)
+    public KvCache(ModelConfig config, long batch, long capacity, ScalarType dtype, Device? device = null)
     {
         Capacity = capacity;
         _keys = new Tensor[config.NumHiddenLayers];

@@ -2,20 +2,25 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
-/// <summary>The decoder stack: <c>embed_tokens</c>, <c>layers</c>, final <c>norm</c>; returns hidden states.</summary>
-public sealed class LlamaModel : nn.Module
+/// <summary>
+/// The decoder stack: <c>embed_tokens</c>, <c>layers</c>, final <c>norm</c>; returns hidden states. Each layer
+/// gets the full causal mask or, for a sliding-window layer, the banded one.
+/// </summary>
+public sealed class DecoderModel : nn.Module
 {
     private readonly Rope _rope;
+    private readonly int? _window;
 
     public Embedding embed_tokens;
     public ModuleList<DecoderLayer> layers;
     public RmsNorm norm;
 
-    public LlamaModel(LlamaConfig config, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(LlamaModel))
+    public DecoderModel(ModelConfig config, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(DecoderModel))
     {
         _rope = new Rope(config);
+        _window = config.EffectiveSlidingWindow;
         embed_tokens = Layers.Embedding(config.VocabSize, config.HiddenSize, dtype, device, initialize);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new DecoderLayer(config, i, dtype, device, initialize)).ToArray());
         norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
@@ -35,19 +40,30 @@ public sealed class LlamaModel : nn.Module
         var x = embed_tokens.forward(inputIds);                                        // (B, T, hidden)
         positions ??= arange(past, past + t, ScalarType.Int64, inputIds.device);
         var (cos, sin) = _rope.Compute(positions, x.dtype);
-        var mask = Mask(t, past, attentionMask, inputIds.device);
-        foreach (var layer in layers) x = layer.forward(x, cos, sin, mask, cache);
+        var full = Mask(t, past, attentionMask, inputIds.device, window: null);
+        var sliding = _window is int w ? Mask(t, past, attentionMask, inputIds.device, w) : null;
+        foreach (var layer in layers)
+            x = layer.forward(x, cos, sin, layer.self_attn.Window is null ? full : sliding, cache);
         cache?.Advance(t);
         return norm.forward(x).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Null when SDPA's own causal flag (or no mask, for one new token) is right.</summary>
-    private static Tensor? Mask(long t, long past, Tensor? attentionMask, Device device)
+    /// <summary>
+    /// Null when SDPA's own causal flag (or no mask, for one new token) is right. A window <c>w</c> lets the
+    /// query at cache index i see keys i − w &lt; j ≤ i (transformers' <c>sliding_window_overlay</c>); it
+    /// changes nothing while the cache holds at most <c>w</c> positions.
+    /// </summary>
+    private static Tensor? Mask(long t, long past, Tensor? attentionMask, Device device, int? window)
     {
-        if (attentionMask is { } given && given.dim() == 4) return given.to_type(ScalarType.Bool);
-        if (attentionMask is null && (past == 0 || t == 1)) return null;
         long s = past + t;
+        var band = window is int w && s > w
+            ? ones(t, s, ScalarType.Bool, device).triu(past - w + 1).view(1, 1, t, s)  // j > i − w
+            : null;
+        if (attentionMask is { } given && given.dim() == 4)
+            return band is null ? given.to_type(ScalarType.Bool) : given.to_type(ScalarType.Bool).logical_and(band);
+        if (attentionMask is null && band is null && (past == 0 || t == 1)) return null;
         var mask = ones(t, s, ScalarType.Bool, device).tril(past).view(1, 1, t, s);     // j <= i + past
+        if (band is not null) mask = mask.logical_and(band);
         if (attentionMask is null) return mask;
         var keep = attentionMask.to_type(ScalarType.Bool).view(-1, 1, 1, s);          // (B, 1, 1, S)
         var self = eye(t, s, ScalarType.Bool, device).roll(past, 1).view(1, 1, t, s);  // a query always sees itself,

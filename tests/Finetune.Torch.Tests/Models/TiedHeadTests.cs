@@ -1,15 +1,15 @@
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Tests.Llama;
+namespace Finetune.Torch.Tests.Models;
 
 public sealed class TiedHeadTests
 {
     [Fact]
     public void Tied_head_is_one_parameter_and_one_adamw_step_moves_it_by_lr_once()
     {
-        using var model = TinyLlama.Random(TinyLlama.Config(tied: true, llama3: false), ScalarType.Float32, seed: 1);
+        using var model = TinyModels.Random(TinyModels.Config(tied: true, llama3: false), ScalarType.Float32, seed: 1);
         var parameters = model.parameters().ToList();
         var embedding = model.model.embed_tokens.weight!;
         Assert.Single(parameters, p => p.shape.SequenceEqual(new long[] { 40, 16 }));
@@ -35,7 +35,7 @@ public sealed class TiedHeadTests
     [Fact]
     public void Resize_keeps_old_rows_and_padding_rows_are_masked()
     {
-        using var model = TinyLlama.Random(TinyLlama.Config(tied: false, llama3: false), ScalarType.Float32, seed: 2);
+        using var model = TinyModels.Random(TinyModels.Config(tied: false, llama3: false), ScalarType.Float32, seed: 2);
         using var oldEmbed = model.model.embed_tokens.weight!.detach().clone();
         using var oldHead = model.lm_head!.weight!.detach().clone();
         model.ResizeTokenEmbeddings(48);

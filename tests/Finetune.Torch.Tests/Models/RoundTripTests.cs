@@ -1,9 +1,9 @@
 using Finetune.Testing;
 using Finetune.Torch.IO;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Tests.Llama;
+namespace Finetune.Torch.Tests.Models;
 
 public sealed class RoundTripTests
 {
@@ -22,7 +22,7 @@ public sealed class RoundTripTests
     {
         var dtype = stored == "F32" ? ScalarType.Float32 : ScalarType.BFloat16;
         var folder = TestPaths.NewTempDir();
-        using var original = TinyLlama.Random(TinyLlama.Config(tied, llama3), dtype, seed: 11);
+        using var original = TinyModels.Random(TinyModels.Config(tied, llama3), dtype, seed: 11);
         original.SaveHuggingFace(folder);
 
         using (var file = SafetensorsFile.Open(Path.Combine(folder, "model.safetensors")))
@@ -33,7 +33,7 @@ public sealed class RoundTripTests
             Assert.Equal(!tied, file.Contains("lm_head.weight"));
         }
 
-        using var loaded = LlamaForCausalLM.Load(folder);
+        using var loaded = CausalLM.Load(folder);
         Assert.Equal(dtype, loaded.DType);
         Assert.Equal(tied, loaded.Tied);
         var before = original.StateNames();
@@ -44,8 +44,8 @@ public sealed class RoundTripTests
         loaded.SaveHuggingFace(again);
         Assert.Equal(File.ReadAllBytes(Path.Combine(folder, "model.safetensors")), File.ReadAllBytes(Path.Combine(again, "model.safetensors")));
 
-        using var fp32 = LlamaForCausalLM.Load(folder, ScalarType.Float32);
-        var expected = new NaiveLlama(fp32.Config, fp32.named_parameters().ToDictionary(p => p.name, p => p.parameter.to_type(ScalarType.Float64).data<double>().ToArray())).Logits(Ids);
+        using var fp32 = CausalLM.Load(folder, ScalarType.Float32);
+        var expected = new NaiveDecoder(fp32.Config, fp32.named_parameters().ToDictionary(p => p.name, p => p.parameter.to_type(ScalarType.Float64).data<double>().ToArray())).Logits(Ids);
         using var input = tensor(Ids.Select(i => (long)i).ToArray()).unsqueeze(0);
         using var logits = fp32.forward(input);
         var actual = logits.to_type(ScalarType.Float64).data<double>().ToArray();
@@ -58,12 +58,12 @@ public sealed class RoundTripTests
     [Fact]
     public void Sharded_folder_loads_the_same_weights_and_f32_converts_to_bf16_on_request()
     {
-        using var model = TinyLlama.Random(TinyLlama.Config(tied: false, llama3: true), ScalarType.Float32, seed: 8);
+        using var model = TinyModels.Random(TinyModels.Config(tied: false, llama3: true), ScalarType.Float32, seed: 8);
         var folder = TestPaths.NewTempDir();
         var files = SafetensorsWriter.WriteSharded(folder, model.StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value)), maxShardBytes: 4096);
         Assert.True(files.Count > 3);
         model.Config.Save(Path.Combine(folder, "config.json"));
-        using var loaded = LlamaForCausalLM.Load(folder, ScalarType.BFloat16);
+        using var loaded = CausalLM.Load(folder, ScalarType.BFloat16);
         Assert.Equal(ScalarType.BFloat16, loaded.DType);
         var original = model.StateNames();
         foreach (var (name, p) in loaded.StateNames())
@@ -76,8 +76,8 @@ public sealed class RoundTripTests
     [Fact]
     public void Bf16_compute_stays_close_to_the_float64_forward()
     {
-        using var model = TinyLlama.Random(TinyLlama.Config(tied: false, llama3: true), ScalarType.BFloat16, seed: 5);
-        var expected = NaiveLlama.From(model).Logits(Ids);
+        using var model = TinyModels.Random(TinyModels.Config(tied: false, llama3: true), ScalarType.BFloat16, seed: 5);
+        var expected = NaiveDecoder.From(model).Logits(Ids);
         using var input = tensor(Ids.Select(i => (long)i).ToArray()).unsqueeze(0);
         using var logits = model.forward(input);
         var actual = logits.to_type(ScalarType.Float64).data<double>().ToArray();

@@ -3,32 +3,33 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>
-/// The Llama language model: <c>model</c> plus the head. A tied head is <c>linear(h, embed_tokens.weight)</c>
+/// A decoder-only language model of any supported family (<see cref="ModelFamily"/>): <c>model</c> plus the head. A tied head is <c>linear(h, embed_tokens.weight)</c>
 /// (one parameter, updated once per step); an untied one is <c>lm_head</c>. Field names are the Hugging
 /// Face tensor names, so loading is a strict state-dict load.
 /// </summary>
-public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
+public sealed class CausalLM : nn.Module<Tensor, Tensor>
 {
-    public LlamaModel model;
+    public DecoderModel model;
     public Linear? lm_head;
 
     /// <param name="initialize">false leaves the weights uninitialised (fast), for a model about to be loaded</param>
-    public LlamaForCausalLM(LlamaConfig config, ScalarType dtype = ScalarType.Float32, Device? device = null, bool initialize = true) : base(nameof(LlamaForCausalLM))
+    public CausalLM(ModelConfig config, ScalarType dtype = ScalarType.Float32, Device? device = null, bool initialize = true) : base(nameof(CausalLM))
     {
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
             throw new ArgumentException($"model dtype must be float32 or bfloat16, not {dtype}", nameof(dtype));
         Config = config;
         DType = dtype;
-        model = new LlamaModel(config, dtype, device, initialize);
+        model = new DecoderModel(config, dtype, device, initialize);
         if (!config.TieWordEmbeddings)
             lm_head = Layers.Linear(config.HiddenSize, config.VocabSize, dtype, device, initialize);
         RegisterComponents();
     }
 
-    public LlamaConfig Config { get; }
+    /// <summary>Replaced (never changed) when the embedding is resized.</summary>
+    public ModelConfig Config { get; private set; }
     public ScalarType DType { get; }
     public bool Tied => lm_head is null;
 
@@ -56,14 +57,14 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 
     /// <summary>The model at <paramref name="path"/>: a Hugging Face folder, a .safetensors file with config.json beside it, or a .gguf file.</summary>
     /// <param name="dtype">float32 or bfloat16; null = the stored dtype (float16 loads as float32)</param>
-    public static LlamaForCausalLM Load(string path, ScalarType? dtype = null, Device? device = null)
+    public static CausalLM Load(string path, ScalarType? dtype = null, Device? device = null)
     {
         using var source = Checkpoint.Open(path);
-        var config = source is GgufTensors gguf ? gguf.Config : LlamaConfig.Load(ConfigPath(path));
+        var config = source is GgufTensors gguf ? gguf.Config : ModelConfig.Load(ConfigPath(path));
         dtype ??= source.Contains("model.embed_tokens.weight") && source.DTypeOf("model.embed_tokens.weight") == ScalarType.BFloat16
             ? ScalarType.BFloat16
             : ScalarType.Float32;
-        var result = new LlamaForCausalLM(config, dtype.Value, device, initialize: false);
+        var result = new CausalLM(config, dtype.Value, device, initialize: false);
         try
         {
             result.LoadWeights(source);
@@ -88,7 +89,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
             throw new CheckpointException(source.Path, $"missing tensor '{missing[0]}'{More(missing)}");
         var unexpected = source.Names.Where(n => !parameters.ContainsKey(n) && !(Tied && n == "lm_head.weight") && !n.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal)).ToList();
         if (unexpected.Count > 0)
-            throw new CheckpointException(source.Path, $"unexpected tensor '{unexpected[0]}'{More(unexpected)} for a Llama model");
+            throw new CheckpointException(source.Path, $"unexpected tensor '{unexpected[0]}'{More(unexpected)} for a {Config.Family.Architecture} model");
         foreach (var (name, parameter) in parameters)
         {
             var stored = source.ShapeOf(name);
@@ -106,14 +107,15 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     public void SaveSafetensors(string path) =>
         SafetensorsWriter.Write(path, StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value)));
 
-    /// <summary>Writes <c>model.safetensors</c> and <c>config.json</c> (original fields kept, vocab_size and dtype patched).</summary>
+    /// <summary>
+    /// Writes <c>model.safetensors</c> and <c>config.json</c> (a loaded config: original fields kept, vocab_size and
+    /// dtype patched; a config made in code: as transformers writes that family's config).
+    /// </summary>
     public void SaveHuggingFace(string folder)
     {
         Directory.CreateDirectory(folder);
         SaveSafetensors(Path.Combine(folder, Checkpoint.SingleFileName));
-        Config.TorchDtype = DType == ScalarType.BFloat16 ? "bfloat16" : "float32";
-        if (Config.Dtype != null) Config.Dtype = Config.TorchDtype;
-        Config.Save(Path.Combine(folder, "config.json"));
+        Config.WithDtype(DType).Save(Path.Combine(folder, "config.json"));
     }
 
     /// <summary>
@@ -128,7 +130,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
             model.embed_tokens.weight = Resized(model.embed_tokens.weight!, newRows);
             if (lm_head != null) lm_head.weight = Resized(lm_head.weight!, newRows);
         }
-        Config.VocabSize = newRows;
+        Config = Config with { VocabSize = newRows };
     }
 
     private static Parameter Resized(Parameter old, int rows)

@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Finetune.Testing;
 using Finetune.Torch.IO;
-using Finetune.Torch.Llama;
+using Finetune.Torch.Models;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Tests.Llama;
+namespace Finetune.Torch.Tests.Models;
 
 public sealed class CheckpointErrorTests
 {
@@ -18,7 +18,7 @@ public sealed class CheckpointErrorTests
         using (var source = SafetensorsFile.Open(file))
             kept = source.Names.Where(n => n != "model.layers.1.mlp.up_proj.weight").ToDictionary(n => n, source.Read);
         SafetensorsWriter.Write(file, kept);
-        var e = Assert.Throws<CheckpointException>(() => LlamaForCausalLM.Load(folder));
+        var e = Assert.Throws<CheckpointException>(() => CausalLM.Load(folder));
         Assert.Equal($"{file}: missing tensor 'model.layers.1.mlp.up_proj.weight'", e.Message);
     }
 
@@ -32,8 +32,8 @@ public sealed class CheckpointErrorTests
             all = source.Names.ToDictionary(n => n, source.Read);
         all["model.layers.0.self_attn.q_proj.bias"] = zeros(32);
         SafetensorsWriter.Write(file, all);
-        var e = Assert.Throws<CheckpointException>(() => LlamaForCausalLM.Load(folder));
-        Assert.Equal($"{file}: unexpected tensor 'model.layers.0.self_attn.q_proj.bias' for a Llama model", e.Message);
+        var e = Assert.Throws<CheckpointException>(() => CausalLM.Load(folder));
+        Assert.Equal($"{file}: unexpected tensor 'model.layers.0.self_attn.q_proj.bias' for a LlamaForCausalLM model", e.Message);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class CheckpointErrorTests
         var json = JsonNode.Parse(File.ReadAllText(configPath))!;
         json["vocab_size"] = 41;
         File.WriteAllText(configPath, json.ToJsonString());
-        var e = Assert.Throws<CheckpointException>(() => LlamaForCausalLM.Load(folder));
+        var e = Assert.Throws<CheckpointException>(() => CausalLM.Load(folder));
         Assert.Equal($"{Path.Combine(folder, "model.safetensors")}: tensor 'model.embed_tokens.weight' has shape [40, 16] but the config gives [41, 16]", e.Message);
     }
 
@@ -54,10 +54,10 @@ public sealed class CheckpointErrorTests
         var folder = SavedTinyModel();
         var configPath = Path.Combine(folder, "config.json");
         var json = JsonNode.Parse(File.ReadAllText(configPath))!;
-        json["rope_scaling"] = JsonNode.Parse("""{"rope_type":"yarn","factor":4.0}""");
+        json["rope_scaling"] = JsonNode.Parse("""{"rope_type":"longrope","factor":4.0}""");
         File.WriteAllText(configPath, json.ToJsonString());
-        var e = Assert.Throws<CheckpointException>(() => LlamaForCausalLM.Load(folder));
-        Assert.Equal($"{configPath}: rope_scaling type 'yarn' is not supported (supported: default, linear, llama3)", e.Message);
+        var e = Assert.Throws<CheckpointException>(() => CausalLM.Load(folder));
+        Assert.Equal($"{configPath}: rope_scaling type 'longrope' is not supported (supported: default, linear, dynamic, yarn, llama3)", e.Message);
     }
 
     [Fact]
@@ -65,14 +65,42 @@ public sealed class CheckpointErrorTests
     {
         var path = Path.Combine(TestPaths.NewTempDir(), "q.gguf");
         File.WriteAllBytes(path, TinyGguf());
-        var e = Assert.Throws<CheckpointException>(() => LlamaForCausalLM.Load(path));
+        var e = Assert.Throws<CheckpointException>(() => CausalLM.Load(path));
         Assert.StartsWith(path + ": tensor 'blk.0.attn_q.weight' has type Q4_0, which is not supported", e.Message);
+    }
+
+    [Fact]
+    public void Missing_hidden_size_blames_config_json_not_the_weights()
+    {
+        var folder = SavedTinyModel();
+        var configPath = Path.Combine(folder, "config.json");
+        var json = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        json.Remove("hidden_size");
+        File.WriteAllText(configPath, json.ToJsonString());
+        var e = Assert.Throws<CheckpointException>(() => CausalLM.Load(folder));
+        Assert.Equal($"{configPath}: required field 'hidden_size' is missing", e.Message);
+    }
+
+    [Fact]
+    public void Qwen2_weights_without_their_biases_are_refused_naming_the_first()
+    {
+        var folder = TestPaths.NewTempDir();
+        using (var model = TinyModels.Random(TinyModels.Config("qwen2", tied: true), ScalarType.Float32, seed: 3))
+            model.SaveHuggingFace(folder);
+        var file = Path.Combine(folder, "model.safetensors");
+        Dictionary<string, Tensor> kept;
+        using (var source = SafetensorsFile.Open(file))
+            kept = source.Names.Where(n => !n.EndsWith(".bias", StringComparison.Ordinal)).ToDictionary(n => n, source.Read);
+        SafetensorsWriter.Write(file, kept);
+        var e = Assert.Throws<CheckpointException>(() => CausalLM.Load(folder));
+        Assert.StartsWith($"{file}: missing tensor 'model.layers.", e.Message);
+        Assert.Contains(".bias' (and 5 more)", e.Message);
     }
 
     private static string SavedTinyModel()
     {
         var folder = TestPaths.NewTempDir();
-        using var model = TinyLlama.Random(TinyLlama.Config(tied: true, llama3: false), ScalarType.Float32, seed: 3);
+        using var model = TinyModels.Random(TinyModels.Config(tied: true, llama3: false), ScalarType.Float32, seed: 3);
         model.SaveHuggingFace(folder);
         return folder;
     }

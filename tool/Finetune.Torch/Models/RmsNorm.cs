@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>RMSNorm as Hugging Face computes it: normalise in fp32, cast back, then scale by the weight.</summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Finetune.Torch.Llama;
+namespace Finetune.Torch.Models;
 
 /// <summary>Pre-norm transformer block: <c>h = x + attn(norm(x)); out = h + mlp(norm(h))</c>.</summary>
 public sealed class DecoderLayer : nn.Module
@@ -11,7 +11,7 @@ public sealed class DecoderLayer : nn.Module
     public RmsNorm input_layernorm;
     public RmsNorm post_attention_layernorm;
 
-    public DecoderLayer(LlamaConfig config, int layer, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(DecoderLayer))
+    public DecoderLayer(ModelConfig config, int layer, ScalarType dtype, Device? device, bool initialize = true) : base(nameof(DecoderLayer))
     {
         self_attn = new Attention(config, layer, dtype, device, initialize);
         mlp = new Mlp(config, dtype, device, initialize);
