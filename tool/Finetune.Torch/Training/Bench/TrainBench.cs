@@ -55,7 +55,7 @@ public static class TrainBench
             var mask = ones([options.Batch, options.Seq], ScalarType.Bool, device);
             var clock = Stopwatch.StartNew();
             var accumulator = new GradientAccumulator((long)options.Batch * (options.Seq - 1));
-            accumulator.Backward(MaskedCrossEntropy.NextTokenSum(model.forward(ids), ids, mask));
+            accumulator.Backward(MaskedCrossEntropy.NextTokenSum(model, ids, mask));
             masters?.TakeGradients();
             GradientClipping.ClipByGlobalNorm(parameters.Select(p => p.P), 1.0);
             optimizer.Step();
