@@ -79,7 +79,14 @@ public sealed class FileHasher
         lock (_cache)
         {
             var live = _cache.Values.Where(e => File.Exists(e.Path)).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
-            AtomicFile.WriteAllText(_cachePath, JsonSerializer.Serialize(live));
+            try
+            {
+                AtomicFile.WriteAllText(_cachePath, JsonSerializer.Serialize(live));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return; // a store that cannot be written (plan on a read-only store) only loses the cache
+            }
             _dirty = false;
         }
     }

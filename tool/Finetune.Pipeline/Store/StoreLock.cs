@@ -65,8 +65,7 @@ public sealed class StoreLock : IDisposable
     /// <summary>Makes sure the store folder exists and is a folder; a file in its place or no permission is a <see cref="StoreException"/>.</summary>
     public static string Prepare(string storeRoot)
     {
-        if (File.Exists(storeRoot))
-            throw new StoreException($"{storeRoot}: the store must be a folder, but this is a file (give --store a folder)");
+        RefuseFile(storeRoot);
         try
         {
             Directory.CreateDirectory(storeRoot);
@@ -79,6 +78,13 @@ public sealed class StoreLock : IDisposable
                 : NotWritable(storeRoot, e);
         }
         return storeRoot;
+    }
+
+    /// <summary>A file where the store folder should be is a <see cref="StoreException"/> (before anything reads or writes it).</summary>
+    public static void RefuseFile(string storeRoot)
+    {
+        if (File.Exists(storeRoot))
+            throw new StoreException($"{storeRoot}: the store must be a folder, but this is a file (give --store a folder)");
     }
 
     private static StoreException NotWritable(string storeRoot, Exception e) =>
