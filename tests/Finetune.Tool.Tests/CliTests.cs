@@ -7,23 +7,22 @@ public sealed class CliTests
 {
     private readonly string _dir = TestPaths.NewTempDir();
 
-    /// <summary>A recipe over a model folder whose files only need to exist for planning (plan hashes, never loads).</summary>
+    /// <summary>A recipe over the tiny model (plan's preflight reads its config and tokenizer) and ten rows of data.</summary>
     private string WriteRecipe(string learningRate = "1.0e-5")
     {
-        var model = Directory.CreateDirectory(Path.Combine(_dir, "model")).FullName;
-        foreach (var f in new[] { "config.json", "tokenizer.json", "tokenizer_config.json", "model.safetensors" })
-            File.WriteAllText(Path.Combine(model, f), f);
-        File.WriteAllText(Path.Combine(_dir, "rows.jsonl"), "{\"instruction\": \"a\", \"reasoning\": \"b\", \"output\": \"c\"}\n");
+        var model = Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama");
+        File.WriteAllText(Path.Combine(_dir, "rows.jsonl"), string.Concat(Enumerable.Repeat("{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"assistant\", \"content\": \"b\"}]}\n", 10)));
         var recipe = Path.Combine(_dir, "r.yaml");
         File.WriteAllText(recipe, $"""
             # a test recipe
             name: cli-test
-            model: {"{"} path: model {"}"}
+            model: {"{"} path: {model} {"}"}
             tokens: {"{"} add: ["<think>", "</think>"] {"}"}
             data:
               path: rows.jsonl
             train:
               learning_rate: {learningRate}
+              max_seq_length: 256
             """);
         return recipe;
     }

@@ -29,13 +29,16 @@ public sealed class PipelineEngine
 
     public IReadOnlyList<string> StageNames => _stages.Select(s => s.Name).ToList();
 
-    public IReadOnlyList<StagePlan> Plan()
+    /// <param name="verify">check cached entries against their manifests (a damaged one "will run")</param>
+    public IReadOnlyList<StagePlan> Plan(bool verify = true)
     {
         var plans = new List<StagePlan>();
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var stage in _stages)
         {
             var plan = PlanStage(stage, keys);
+            if (verify && plan.Cached && _store.Check(stage.Name, plan.Key) is { } damage)
+                plan = plan with { Cached = false, Reasons = [$"store entry damaged: {damage}"] };
             keys[stage.Name] = plan.Key;
             plans.Add(plan);
         }
@@ -49,7 +52,7 @@ public sealed class PipelineEngine
         foreach (var f in options.Force)
             if (!_stages.Any(s => s.Name == f)) throw new PipelineException($"--force {f}: no such stage (stages: {string.Join(", ", StageNames)})");
 
-        using var storeLock = StoreLock.Acquire(_store.Root, options.LockTimeout, m => observer.Message("store", m));
+        using var storeLock = StoreLock.Acquire(_store.Root, options.LockTimeout, m => observer.Message("store", m), options.Cancellation);
         var plans = new List<StagePlan>();
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var stage in _stages)
@@ -62,6 +65,13 @@ public sealed class PipelineEngine
                 continue;
             }
             var plan = PlanStage(stage, keys);
+            // A cached entry is checked before anything consumes or publishes it; a damaged one is moved aside and rebuilt.
+            if (plan.Cached && options.Verify && _store.Check(stage.Name, plan.Key) is { } damage)
+            {
+                var moved = _store.Quarantine(stage.Name, plan.Key, damage);
+                observer.Message(stage.Name, $"store entry {stage.Name}/{plan.Key} is damaged: {damage}; quarantined in {moved}, running {stage.Name} again");
+                plan = plan with { Cached = false, Reasons = [$"store entry damaged: {damage}"] };
+            }
             keys[stage.Name] = plan.Key;
             plans.Add(plan);
             if (plan.Cached && !options.Force.Contains(stage.Name))
@@ -84,7 +94,7 @@ public sealed class PipelineEngine
                 }));
                 observer.StageFinished(plan, manifest);
             }
-            if (stage is IPublishingStage publisher) publisher.Publish(_store.EntryPath(stage.Name, plan.Key), observer);
+            if (stage is IPublishingStage publisher) publisher.Publish(_store.EntryPath(stage.Name, plan.Key), plan, _store.Root, observer);
             _lock.Record(plan.Inputs);
             _lock.Save();
         }

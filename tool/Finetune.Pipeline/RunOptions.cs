@@ -12,4 +12,7 @@ public sealed record RunOptions
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Check each cached entry against its manifest before it is used (off: <c>--no-verify</c>, for huge stores).</summary>
+    public bool Verify { get; init; } = true;
 }

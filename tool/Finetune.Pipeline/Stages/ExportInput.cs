@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Finetune.Pipeline.Publishing;
 using Finetune.Recipes;
 
 namespace Finetune.Pipeline.Stages;
@@ -29,6 +30,9 @@ public sealed record ExportInput : StageInput
     /// <summary>Where <c>export.path</c> publishes the entry (null: only in the store). Not in the key: a place, not content.</summary>
     [JsonIgnore] public required string? PublishPath { get; init; }
 
+    /// <summary>What publishing must never write over: the recipe's folder and above, the model, the data. Not in the key.</summary>
+    [JsonIgnore] public required IReadOnlyList<ProtectedPath> PublishGuard { get; init; }
+
     /// <summary>The recipe file, for messages only.</summary>
     [JsonIgnore] public required string RecipePath { get; init; }
 
@@ -44,6 +48,7 @@ public sealed record ExportInput : StageInput
         ModelPath = recipe.ResolvePath(recipe.Model.Path),
         PublishPath = recipe.Export.Path is { } path ? recipe.ResolvePath(path) : null,
         RecipePath = recipe.SourcePath,
+        PublishGuard = Publishing.PublishGuard.ForRecipe(recipe),
     };
 
     public override IReadOnlyDictionary<string, string> Files() => Labelled(ModelFiles.Config(ModelPath).Concat(RecipeFiles.Template(TemplateFile)));

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Finetune.Pipeline.Planning;
+using Finetune.Pipeline.Publishing;
 using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.IO;
@@ -55,25 +57,11 @@ public sealed class ExportStage(ExportInput input) : Stage<ExportInput>(input), 
         run.Report($"exported a Hugging Face folder ({Spelling(input.Dtype)}); reload parity: max |logit diff| {(double)parity["max_abs_logit_diff"]!:g3}");
     }
 
-    public void Publish(string entryDir, IPipelineObserver observer)
+    public void Publish(string entryDir, StagePlan plan, string storeRoot, IPipelineObserver observer)
     {
         if (Input.PublishPath is not { } destination) return;
-        var source = Path.Combine(entryDir, ModelFolder);
-        var parent = Path.GetDirectoryName(Path.GetFullPath(destination))!;
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            Directory.CreateDirectory(temp);
-            foreach (var file in Directory.EnumerateFiles(source))
-                File.Copy(file, Path.Combine(temp, Path.GetFileName(file)));
-            if (Directory.Exists(destination)) Directory.Delete(destination, recursive: true);
-            Directory.Move(temp, destination);
-        }
-        finally
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        }
+        var marker = new PublishMarker(Name, plan.Key, plan.Inputs.Upstream, []);
+        Publisher.PublishCopy(Path.Combine(entryDir, ModelFolder), destination, marker, [.. Input.PublishGuard, PublishGuard.Store(storeRoot)]);
         observer.Message(Name, $"published {destination}");
     }
 

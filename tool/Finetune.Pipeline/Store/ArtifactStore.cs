@@ -68,22 +68,23 @@ public sealed class ArtifactStore
             var manifest = new StoreManifest(inputs.Stage, key, inputs, files, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds, ToolVersion);
             File.WriteAllText(Path.Combine(temp, StoreManifest.FileName), manifest.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             var final = EntryPath(inputs.Stage, key);
-            if (Directory.Exists(final)) Directory.Delete(final, recursive: true); // --force replaces an entry
+            if (Directory.Exists(final)) Directory.Delete(final, recursive: true); // --force replaces an entry (inside the store)
             Directory.Move(temp, final);
+            foreach (var f in files) Hasher.Remember(Path.Combine(final, f.Path), f.Sha256); // a rename keeps inode and mtime
             var work = WorkPath(inputs.Stage, key);
-            if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+            if (Directory.Exists(work)) Directory.Delete(work, recursive: true); // inside the store
             return manifest;
         }
         finally
         {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true); // the fresh temp folder inside the store
         }
     }
 
     public IEnumerable<StoreManifest> List()
     {
         if (!Directory.Exists(Root)) yield break;
-        foreach (var stageDir in Directory.EnumerateDirectories(Root).OrderBy(d => d, StringComparer.Ordinal))
+        foreach (var stageDir in Directory.EnumerateDirectories(Root).OrderBy(d => d, StringComparer.Ordinal).Where(d => !Path.GetFileName(d).StartsWith('.')))
         foreach (var entry in Directory.EnumerateDirectories(stageDir).OrderBy(d => d, StringComparer.Ordinal))
         {
             var name = Path.GetFileName(entry);
@@ -92,34 +93,113 @@ public sealed class ArtifactStore
         }
     }
 
+    /// <summary>Where damaged entries are moved: <c>ROOT/.quarantine/&lt;stage&gt;/&lt;key&gt;-&lt;time&gt;/</c>.</summary>
+    public string QuarantineRoot => Path.Combine(Root, ".quarantine");
+
+    /// <summary>The note a quarantined entry carries: why it was moved aside.</summary>
+    public const string QuarantineNote = "QUARANTINED.txt";
+
     /// <summary>
-    /// Removes temp leftovers of crashed runs, stale work folders, and (when <paramref name="keep"/> is
-    /// given) every entry whose (stage, key) is not in it. Returns the removed paths.
+    /// Checks an entry's files against its manifest (presence, size, SHA-256 through the hash cache, so files
+    /// whose size, mtime and inode did not change are not reread) and that it holds no file the manifest does
+    /// not list. Returns null when the entry is sound, else the first problem naming the file.
     /// </summary>
-    public IReadOnlyList<string> CollectGarbage(ISet<(string Stage, string Key)>? keep)
+    public string? Check(string stage, string key)
     {
-        var removed = new List<string>();
+        var dir = EntryPath(stage, key);
+        if (TryGet(stage, key) is not { } manifest) return $"{StoreManifest.FileName} is missing or unreadable";
+        var listed = new HashSet<string>(StringComparer.Ordinal) { StoreManifest.FileName };
+        foreach (var f in manifest.Files)
+        {
+            listed.Add(f.Path);
+            var path = Path.Combine(dir, f.Path);
+            var info = new FileInfo(path);
+            if (!info.Exists) return $"{f.Path} is missing";
+            if (info.Length != f.Size) return $"{f.Path} has {info.Length} bytes, its manifest says {f.Size}";
+            if (Hasher.Hash(path) != f.Sha256) return $"{f.Path} does not match its hash";
+        }
+        var extra = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(dir, f).Replace('\\', '/'))
+            .Where(f => !listed.Contains(f))
+            .Order(StringComparer.Ordinal)
+            .FirstOrDefault();
+        return extra is null ? null : $"{extra} is not in its manifest";
+    }
+
+    /// <summary>Moves a damaged entry out of the way (its stage then runs again) and returns where it went.</summary>
+    public string Quarantine(string stage, string key, string problem)
+    {
+        var folder = Path.Combine(QuarantineRoot, stage);
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(folder, $"{key}-{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff}");
+        Directory.Move(EntryPath(stage, key), target);
+        File.WriteAllText(Path.Combine(target, QuarantineNote), problem + "\n");
+        return target;
+    }
+
+    /// <summary>The entries moved aside by <see cref="Quarantine"/>, oldest stage name and key first.</summary>
+    public IEnumerable<QuarantinedEntry> Quarantined()
+    {
+        if (!Directory.Exists(QuarantineRoot)) yield break;
+        foreach (var stageDir in Directory.EnumerateDirectories(QuarantineRoot).Order(StringComparer.Ordinal))
+        foreach (var entry in Directory.EnumerateDirectories(stageDir).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(entry);
+            var note = Path.Combine(entry, QuarantineNote);
+            var problem = File.Exists(note) ? File.ReadAllText(note).Trim() : "damaged";
+            yield return new QuarantinedEntry(Path.GetFileName(stageDir), name.Length > 64 ? name[..64] : name, entry, problem, FolderBytes(entry));
+        }
+    }
+
+    /// <summary>
+    /// Removes, all inside the store: temp leftovers of crashed runs, entries without a manifest, quarantined
+    /// entries, work folders (checkpoints) of keys that were committed since, and, when <paramref name="keep"/>
+    /// is given (the entries the recipes' locks refer to), every entry and work folder not in it nor in
+    /// <paramref name="keepWork"/> (keys a recipe would run next, whose checkpoints --resume needs).
+    /// </summary>
+    public IReadOnlyList<RemovedPath> CollectGarbage(ISet<(string Stage, string Key)>? keep, ISet<(string Stage, string Key)>? keepWork = null)
+    {
+        var removed = new List<RemovedPath>();
         if (!Directory.Exists(Root)) return removed;
-        foreach (var stageDir in Directory.EnumerateDirectories(Root))
+        foreach (var stageDir in Directory.EnumerateDirectories(Root).Order(StringComparer.Ordinal))
         {
             var stage = Path.GetFileName(stageDir);
-            foreach (var entry in Directory.EnumerateDirectories(stageDir))
+            if (stage.StartsWith('.')) continue; // .quarantine, below
+            foreach (var entry in Directory.EnumerateDirectories(stageDir).Order(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(entry);
-                bool junk = name.StartsWith(".tmp-", StringComparison.Ordinal)
-                    || (!name.StartsWith('.') && !File.Exists(Path.Combine(entry, StoreManifest.FileName)));
-                bool unreferenced = keep != null && !name.StartsWith('.') && !keep.Contains((stage, name));
-                if (junk || unreferenced)
-                {
-                    Directory.Delete(entry, recursive: true);
-                    removed.Add(entry);
-                }
+                string? why = name.StartsWith(".tmp-", StringComparison.Ordinal) ? "left by a crashed run"
+                    : !name.StartsWith('.') && !File.Exists(Path.Combine(entry, StoreManifest.FileName)) ? "no manifest"
+                    : keep != null && !name.StartsWith('.') && !keep.Contains((stage, name)) ? "no lock refers to it"
+                    : null;
+                if (why != null) Remove(entry, why, removed);
+            }
+            var work = Path.Combine(stageDir, ".work");
+            if (!Directory.Exists(work)) continue;
+            foreach (var folder in Directory.EnumerateDirectories(work).Order(StringComparer.Ordinal))
+            {
+                var key = Path.GetFileName(folder);
+                string? why = File.Exists(Path.Combine(EntryPath(stage, key), StoreManifest.FileName)) ? "its entry is complete"
+                    : keep != null && !keep.Contains((stage, key)) && keepWork?.Contains((stage, key)) != true ? "no lock refers to it"
+                    : null;
+                if (why != null) Remove(folder, why, removed);
             }
         }
+        foreach (var q in Quarantined().ToList()) Remove(q.Path, "quarantined: " + q.Problem, removed);
         return removed;
     }
 
-    /// <summary>Rehashes every entry's files; returns one line per problem.</summary>
+    private static void Remove(string folder, string why, List<RemovedPath> removed)
+    {
+        var bytes = FolderBytes(folder);
+        Directory.Delete(folder, recursive: true); // always a folder under ROOT, found by enumerating the store
+        removed.Add(new RemovedPath(folder, bytes, why));
+    }
+
+    private static long FolderBytes(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    /// <summary>Rehashes every entry's files, without the hash cache; returns one line per problem.</summary>
     public IReadOnlyList<string> Verify()
     {
         var problems = new List<string>();

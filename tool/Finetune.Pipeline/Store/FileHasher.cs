@@ -57,13 +57,36 @@ public sealed class FileHasher
         return sha;
     }
 
+    /// <summary>
+    /// Records a hash computed elsewhere (a store entry's manifest, hashed while it was written) for the file
+    /// as it is now, so checking the entry later does not reread it while its size, mtime and inode stay.
+    /// </summary>
+    public void Remember(string path, string sha256)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var info = new FileInfo(full);
+        if (!info.Exists) return;
+        lock (_cache)
+        {
+            _cache[full] = new FileFingerprint(full, info.Length, info.LastWriteTimeUtc.Ticks, Inode(full), sha256);
+            _dirty = true;
+        }
+    }
+
     public void Save()
     {
         if (_cachePath == null || !_dirty) return;
         lock (_cache)
         {
             var live = _cache.Values.Where(e => File.Exists(e.Path)).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
-            AtomicFile.WriteAllText(_cachePath, JsonSerializer.Serialize(live));
+            try
+            {
+                AtomicFile.WriteAllText(_cachePath, JsonSerializer.Serialize(live));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return; // a store that cannot be written (plan on a read-only store) only loses the cache
+            }
             _dirty = false;
         }
     }

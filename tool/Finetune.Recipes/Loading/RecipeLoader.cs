@@ -57,7 +57,12 @@ public static class RecipeLoader
         if (bound is null)
             return new RecipeLoadResult { Diagnostics = bag.Sorted() };
         var sourcePath = Path.GetFullPath(path);
-        var recipe = bound with { SourcePath = sourcePath, BaseDirectory = Path.GetDirectoryName(sourcePath)! };
+        var recipe = bound with
+        {
+            SourcePath = sourcePath,
+            BaseDirectory = Path.GetDirectoryName(sourcePath)!,
+            Positions = RecipePositions.From(path, binder.Nodes),
+        };
         new RecipeRules(recipe, binder, bag).Check(checkPaths);
         return bag.Count == 0
             ? new RecipeLoadResult { Recipe = recipe }

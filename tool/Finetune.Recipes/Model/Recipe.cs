@@ -47,6 +47,10 @@ public sealed record Recipe
     [RecipeIgnore]
     public string BaseDirectory { get; init; } = "";
 
+    /// <summary>Where each value was written, for errors found after loading (not a YAML key).</summary>
+    [RecipeIgnore]
+    public RecipePositions? Positions { get; init; }
+
     /// <summary>Whether the recipe has a <c>data</c> section.</summary>
     public bool HasData => Data.Path != null;
 

@@ -19,11 +19,6 @@ public class BenchSettings : GlobalSettings
     {
         using (var output = StandardOutput.Open())
             output.WriteLine(Json ? json : text);
-        if (Out is { } file)
-        {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(file));
-            if (folder != null) Directory.CreateDirectory(folder);
-            File.WriteAllText(file, json + "\n", new System.Text.UTF8Encoding(false));
-        }
+        if (Out is { } file) Finetune.Pipeline.Publishing.OutputFile.WriteAllText(file, json + "\n");
     }
 }

@@ -34,7 +34,7 @@ public sealed class DemoDataCommand : Command<DemoDataCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        DemoDataGenerator.WriteJsonl(settings.Out!, settings.Count, settings.Seed);
+        Finetune.Pipeline.Publishing.OutputFile.Write(settings.Out!, stream => DemoDataGenerator.WriteJsonl(DemoDataGenerator.Generate(settings.Count, settings.Seed), stream));
         Console.Error.WriteLine($"wrote {settings.Count} rows to {settings.Out}");
         return CliApp.Ok;
     }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Finetune.Pipeline.Presets;
+using Finetune.Pipeline.Publishing;
 using Spectre.Console.Cli;
 
 namespace Finetune.Tool.Commands;
@@ -31,7 +32,9 @@ public sealed class InitModelCommand : Command<InitModelCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        TinyModelFactory.Create(settings.Out, settings.Seed, TinyModelFactory.DemoTexts(), TinyModelFactory.ChatTemplate());
+        // Written like an export: only into a new or empty folder, or one init-model wrote before (its marker).
+        var marker = new PublishMarker("init-model", $"preset {settings.Preset} seed {settings.Seed}", new Dictionary<string, string>(), []);
+        Publisher.Publish(settings.Out, marker, folder => TinyModelFactory.Create(folder, settings.Seed, TinyModelFactory.DemoTexts(), TinyModelFactory.ChatTemplate()), []);
         System.Console.Error.WriteLine($"wrote {settings.Out}");
         return CliApp.Ok;
     }

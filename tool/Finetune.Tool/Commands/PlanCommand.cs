@@ -12,8 +12,8 @@ public sealed class PlanCommand : Command<RecipeSettings>
 
     public static int Print(RecipeSettings settings)
     {
-        var recipe = RecipeLoader.Load(settings.Recipe);
-        foreach (var plan in Job.Engine(recipe, settings.StoreRoot).Plan())
+        var recipe = settings.LoadChecked();
+        foreach (var plan in Job.Engine(recipe, settings.StoreRoot).Plan(verify: !settings.NoVerify))
         {
             if (settings.Json)
             {

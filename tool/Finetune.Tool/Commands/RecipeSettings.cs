@@ -18,5 +18,17 @@ public class RecipeSettings : GlobalSettings
     [Description("JSON lines on stdout instead of text.")]
     public bool Json { get; init; }
 
+    [CommandOption("--no-verify")]
+    [Description("Use cached store entries without checking their files against their manifests (for huge stores).")]
+    public bool NoVerify { get; init; }
+
     public string StoreRoot => StorePaths.Resolve(Store);
+
+    /// <summary>Loads the recipe and runs the preflight checks against its model and data; every error throws, before any work.</summary>
+    public Finetune.Recipes.Recipe LoadChecked()
+    {
+        var recipe = Finetune.Recipes.RecipeLoader.Load(Recipe);
+        var errors = Finetune.Pipeline.Preflight.Check(recipe, StoreRoot);
+        return errors.Count == 0 ? recipe : throw new Finetune.Recipes.RecipeException(errors);
+    }
 }

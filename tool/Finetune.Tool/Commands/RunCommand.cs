@@ -36,7 +36,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         if (settings.DryRun) return PlanCommand.Print(settings);
-        var recipe = RecipeLoader.Load(settings.Recipe);
+        var recipe = settings.LoadChecked();
         var engine = Job.Engine(recipe, settings.StoreRoot);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         engine.Run(new RunOptions
@@ -46,6 +46,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             Resume = settings.Resume,
             LockTimeout = TimeSpan.FromSeconds(settings.LockTimeout),
             Cancellation = cancellation,
+            Verify = !settings.NoVerify,
         }, new ConsoleObserver(settings.Json));
         if (!settings.Json) System.Console.Error.WriteLine($"{recipe.Name}: finished in {clock.Elapsed.TotalSeconds:0.0} s");
         return CliApp.Ok;

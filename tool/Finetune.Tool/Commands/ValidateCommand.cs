@@ -30,8 +30,12 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
         foreach (var path in settings.Recipes)
         {
             var result = RecipeLoader.TryLoad(path, options);
-            if (!result.Success) failed++;
-            foreach (var d in result.Diagnostics)
+            // With paths checked, the recipe is also checked against its model and data (as plan and run do first).
+            var diagnostics = result.Success && options.CheckPaths
+                ? Finetune.Pipeline.Preflight.Check(result.Recipe!, StorePaths.Resolve(null))
+                : result.Diagnostics;
+            if (diagnostics.Count > 0) failed++;
+            foreach (var d in diagnostics)
             {
                 if (settings.Json)
                     System.Console.WriteLine(new JsonObject
@@ -42,7 +46,7 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
                 else
                     System.Console.WriteLine(d.ToString());
             }
-            if (result.Success && !settings.Json) System.Console.WriteLine($"{path}: ok");
+            if (diagnostics.Count == 0 && !settings.Json) System.Console.WriteLine($"{path}: ok");
         }
         return failed == 0 ? CliApp.Ok : CliApp.UserError;
     }
