@@ -7,19 +7,24 @@ namespace Finetune.Tasks;
 /// <summary>
 /// Validates recipe files in process (no TorchSharp here) and reports every error as a real MSBuild
 /// error at its file, line and column, so <c>dotnet build</c> fails with <c>file(line,col): error FT0xx</c>.
-/// Item metadata <c>CheckPaths="false"</c> skips path existence (recipes for another machine).
+/// <see cref="CheckPaths"/> <c>false</c> (the <c>FinetuneRecipeCheckPaths</c> property) skips path existence
+/// (recipes for another machine); item metadata <c>CheckPaths</c> overrides it per recipe.
 /// </summary>
 public sealed class ValidateRecipes : Microsoft.Build.Utilities.Task
 {
     [Required]
     public ITaskItem[] Recipes { get; set; } = [];
 
+    /// <summary>Whether model, data and template paths must exist, for items without <c>CheckPaths</c> metadata.</summary>
+    public bool CheckPaths { get; set; } = true;
+
     public override bool Execute()
     {
         foreach (var item in Recipes)
         {
             var path = item.GetMetadata("FullPath");
-            bool checkPaths = !string.Equals(item.GetMetadata("CheckPaths"), "false", StringComparison.OrdinalIgnoreCase);
+            var metadata = item.GetMetadata("CheckPaths");
+            bool checkPaths = metadata.Length == 0 ? CheckPaths : !string.Equals(metadata, "false", StringComparison.OrdinalIgnoreCase);
             var result = RecipeLoader.TryLoad(path, new RecipeLoadOptions { CheckPaths = checkPaths });
             foreach (var d in result.Diagnostics)
             {

@@ -4,10 +4,15 @@ using Finetune.Testing;
 
 namespace Finetune.Tasks.Tests;
 
-/// <summary>Builds a throwaway project that imports build/Finetune.Tasks.targets, as a user's project would.</summary>
+/// <summary>
+/// Builds a throwaway project that imports build/Finetune.Tasks.props and .targets from the source folder
+/// (as the package's build/ folder does), with the tasks from this build: the per-item and per-property
+/// behaviour. TasksPackageTests covers the packed package.
+/// </summary>
 public sealed class MsBuildRecipeTests
 {
     private static readonly string TasksAssembly = Path.Combine(AppContext.BaseDirectory, "Finetune.Tasks.dll");
+    private static readonly string Props = Path.Combine(TestPaths.RepoRoot, "tasks", "Finetune.Tasks", "build", "Finetune.Tasks.props");
     private static readonly string Targets = Path.Combine(TestPaths.RepoRoot, "tasks", "Finetune.Tasks", "build", "Finetune.Tasks.targets");
 
     private const string GoodRecipe = """
@@ -19,13 +24,16 @@ public sealed class MsBuildRecipeTests
           learning_rate: 2.0e-5
         """;
 
-    private static string MakeProject(string dir, string items)
+    private static string MakeProject(string dir, string items, string properties = "")
     {
         File.WriteAllText(Path.Combine(dir, "RecipesCheck.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
+              <Import Project="{Props}" />
               <PropertyGroup>
                 <TargetFramework>net10.0</TargetFramework>
                 <FinetuneTasksAssembly>{TasksAssembly}</FinetuneTasksAssembly>
+                <EnableDefaultFinetuneRecipeItems>false</EnableDefaultFinetuneRecipeItems>
+                {properties}
               </PropertyGroup>
               <ItemGroup>{items}</ItemGroup>
               <Import Project="{Targets}" />
@@ -76,6 +84,34 @@ public sealed class MsBuildRecipeTests
         var missing = await Build(dir);
         Assert.NotEqual(0, missing.ExitCode);
         Assert.Contains($"{Path.Combine(dir, "good.yaml")}(2,16): error FT", missing.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Properties_pick_the_recipe_glob_switch_path_checks_off_and_switch_validation_off()
+    {
+        var dir = TestPaths.NewTempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "recipes"));
+        Directory.CreateDirectory(Path.Combine(dir, "ci"));
+        File.WriteAllText(Path.Combine(dir, "recipes", "outside-the-glob.yaml"), "name: [broken\n");
+        File.WriteAllText(Path.Combine(dir, "ci", "good.yml"), GoodRecipe); // its model and data paths do not exist
+        MakeProject(dir, "", """
+            <EnableDefaultFinetuneRecipeItems>true</EnableDefaultFinetuneRecipeItems>
+            <FinetuneRecipeGlob>ci/*.yml</FinetuneRecipeGlob>
+            <FinetuneRecipeCheckPaths>false</FinetuneRecipeCheckPaths>
+            """);
+        var globbed = await Build(dir);
+        Assert.True(globbed.ExitCode == 0, globbed.StandardOutput);
+        Assert.Contains("good.yml: recipe ok", globbed.StandardOutput);
+
+        File.WriteAllText(Path.Combine(dir, "ci", "bad.yml"), "name: [broken\n");
+        MakeProject(dir, "", """
+            <EnableDefaultFinetuneRecipeItems>true</EnableDefaultFinetuneRecipeItems>
+            <FinetuneRecipeGlob>ci/*.yml</FinetuneRecipeGlob>
+            <FinetuneValidateRecipes>false</FinetuneValidateRecipes>
+            """);
+        var off = await Build(dir);
+        Assert.True(off.ExitCode == 0, off.StandardOutput);
+        Assert.DoesNotContain("recipe ok", off.StandardOutput);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Finetune.Tool.Commands;
+using Finetune.Tool.Output;
 using Spectre.Console.Cli;
 
 namespace Finetune.Tool;
@@ -62,6 +63,10 @@ public static class CliApp
     public static void Configure(IConfigurator config)
     {
         config.SetApplicationName("dotnet finetune");
+        // --version (and -v) print ToolVersion; --help starts with it too.
+        config.SetApplicationVersion(ToolVersion.Current);
+        config.SetHelpProvider(new VersionedHelpProvider(config.Settings));
+        config.ConfigureConsole(HelpConsole.Create(System.Console.Out, System.Console.IsOutputRedirected));
         config.PropagateExceptions();
         config.Settings.StrictParsing = true;
         config.AddCommand<RunCommand>("run")

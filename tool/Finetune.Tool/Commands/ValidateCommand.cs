@@ -1,11 +1,11 @@
 using System.ComponentModel;
-using System.Text.Json.Nodes;
 using Finetune.Recipes;
+using Finetune.Tool.Output;
 using Spectre.Console.Cli;
 
 namespace Finetune.Tool.Commands;
 
-/// <summary><c>dotnet finetune validate RECIPE...</c>: every error of every recipe, one line each.</summary>
+/// <summary><c>dotnet finetune validate RECIPE...</c>: every error of every recipe, one line each, in the chosen format.</summary>
 public sealed class ValidateCommand : Command<ValidateCommand.Settings>
 {
     public sealed class Settings : GlobalSettings
@@ -18,14 +18,29 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
         [Description("Do not require model, data and template paths to exist (recipes for another machine).")]
         public bool NoPathCheck { get; init; }
 
+        [CommandOption("--format <FORMAT>")]
+        [Description("text (file:line:col: error FT0xx: ...), msbuild (file(line,col): error FT0xx: ...), github (::error workflow commands) or json (one object per line).")]
+        public string? Format { get; init; }
+
         [CommandOption("--json")]
-        [Description("One JSON line per diagnostic on stdout.")]
+        [Description("Same as --format json.")]
         public bool Json { get; init; }
+
+        /// <summary>The format in effect: --format, else json for --json, else text.</summary>
+        public string EffectiveFormat => Format?.ToLowerInvariant() ?? (Json ? "json" : "text");
+
+        public override Spectre.Console.ValidationResult Validate() =>
+            !DiagnosticFormat.Names.Contains(EffectiveFormat)
+                ? Spectre.Console.ValidationResult.Error($"--format must be one of {string.Join(", ", DiagnosticFormat.Names)} (got '{Format}')")
+            : Json && EffectiveFormat != "json"
+                ? Spectre.Console.ValidationResult.Error($"--json contradicts --format {Format}")
+            : Spectre.Console.ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         int failed = 0;
+        var format = settings.EffectiveFormat;
         var options = new RecipeLoadOptions { CheckPaths = !settings.NoPathCheck };
         foreach (var path in settings.Recipes)
         {
@@ -36,17 +51,9 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
                 : result.Diagnostics;
             if (diagnostics.Count > 0) failed++;
             foreach (var d in diagnostics)
-            {
-                if (settings.Json)
-                    System.Console.WriteLine(new JsonObject
-                    {
-                        ["file"] = d.File, ["line"] = d.Line, ["column"] = d.Column,
-                        ["code"] = d.Code, ["message"] = d.Message, ["hint"] = d.Hint,
-                    }.ToJsonString());
-                else
-                    System.Console.WriteLine(d.ToString());
-            }
-            if (diagnostics.Count == 0 && !settings.Json) System.Console.WriteLine($"{path}: ok");
+                System.Console.WriteLine(DiagnosticFormat.Write(d, format));
+            // Only the human format confirms good recipes; CI formats print problems and nothing else.
+            if (diagnostics.Count == 0 && format == "text") System.Console.WriteLine($"{path}: ok");
         }
         return failed == 0 ? CliApp.Ok : CliApp.UserError;
     }
