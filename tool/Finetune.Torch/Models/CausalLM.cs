@@ -49,6 +49,9 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
     /// <summary>The output matrix: <c>lm_head.weight</c>, or the embedding itself when tied.</summary>
     public Parameter OutputWeight => lm_head?.weight ?? model.embed_tokens.weight!;
 
+    /// <summary>The head as the model computes it: <see cref="OutputWeight"/>, with <see cref="TokenRows"/>' rows when attached.</summary>
+    public Tensor HeadWeight() => TokenRows?.OutputWeight(OutputWeight) ?? OutputWeight;
+
     public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
 
     /// <returns>(B, T, vocab) logits in the model dtype</returns>

@@ -17,4 +17,8 @@ public interface ITokenRows
     /// <param name="logits">(B, T, vocab): logits of the frozen head</param>
     /// <returns>(B, T, vocab) with the block's columns computed from the replaced rows</returns>
     Tensor Logits(Tensor hidden, Tensor logits);
+
+    /// <param name="weight">(vocab, hidden): the frozen head (or the tied embedding)</param>
+    /// <returns>(vocab, hidden): the head with the block's rows replaced (for losses that take the head's weight)</returns>
+    Tensor OutputWeight(Tensor weight);
 }

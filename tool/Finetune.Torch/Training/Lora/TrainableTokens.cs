@@ -50,6 +50,14 @@ internal sealed class TrainableTokens : ITokenRows, IDisposable
         return result.MoveToOuterDisposeScope();
     }
 
+    public Tensor OutputWeight(Tensor weight)
+    {
+        using var scope = NewDisposeScope();
+        long vocab = weight.shape[0];
+        var rows = (Head ?? Embed).to(weight.dtype);
+        return cat([weight.narrow(0, 0, First), rows, weight.narrow(0, First + Count, vocab - First - Count)], 0).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Writes the rows into the model's matrices (the merged model).</summary>
     public void MergeInto(CausalLM model)
     {
