@@ -14,6 +14,7 @@ internal sealed partial class RecipeRules(Recipe recipe, RecipeBinder binder, Di
         CheckTokens();
         CheckSeed();
         CheckData();
+        CheckLora();
         CheckStrings("evaluate.prompts", recipe.Evaluate.Prompts);
         if (checkPaths)
             CheckPaths(recipe, "");
@@ -82,6 +83,26 @@ internal sealed partial class RecipeRules(Recipe recipe, RecipeBinder binder, Di
         if (data.LossOn == LossOn.Assistant && !binder.Failed.Contains("data.loss_on") && messages.All(m => m.Role != "assistant"))
             bag.Add(At("data.messages"), ErrorCodes.Conflict, "`data.loss_on: assistant` needs a message with role `assistant` in `data.messages`",
                 "add the assistant message or set loss_on: all");
+    }
+
+    private void CheckLora()
+    {
+        if (binder.Failed.Contains("train.method"))
+            return;
+        var lora = recipe.Train.Method == TrainMethod.Lora;
+        if (!lora && binder.Nodes.ContainsKey("train.lora"))
+            bag.Add(KeyAt("train.lora"), ErrorCodes.Conflict, "`train.lora` is only used by `train.method: lora`, but the method is `full`", "add `method: lora`, or remove `lora`");
+        if (!lora && recipe.Export.Adapter)
+            bag.Add(At("export.adapter"), ErrorCodes.Conflict, "`export.adapter: true` needs `train.method: lora` (full fine-tuning has no adapter)", "remove `adapter`, or train with `method: lora`");
+        if (lora && recipe.Train.FreezeNewRowsSteps > 0)
+            bag.Add(At("train.freeze_new_rows_steps"), ErrorCodes.Conflict, "`train.freeze_new_rows_steps` needs `train.method: full`: with LoRA the base stays frozen and the new rows train from the first step",
+                "remove it, or use `lora.new_rows: frozen` to keep the seeded rows");
+        if (binder.Nodes.ContainsKey("train.lora.targets") && !binder.Failed.Contains("train.lora.targets"))
+        {
+            if (recipe.Train.Lora.Targets.Count == 0)
+                bag.Add(At("train.lora.targets"), ErrorCodes.BadEntry, "`train.lora.targets` is empty", "list projections, or all-linear");
+            CheckDuplicates("train.lora.targets", recipe.Train.Lora.Targets.Select(t => RecipeMember.EnumName(typeof(LoraTarget), t)).ToList());
+        }
     }
 
     /// <summary>Entries of a string list must be non-blank and distinct.</summary>

@@ -17,6 +17,10 @@ public sealed record ExportSection
     [Description("Type of the exported weights: fp32, bf16 or f16.")]
     public ModelDtype Dtype { get; init; } = ModelDtype.Bf16;
 
+    /// <summary>With <c>train.method: lora</c>: also write the adapter in PEFT's layout.</summary>
+    [Description("With `train.method: lora`: also write adapter/ (adapter_config.json, adapter_model.safetensors and the tokenizer files) that PEFT loads onto the resized base model.")]
+    public bool Adapter { get; init; }
+
     /// <summary>Largest safetensors shard (hf).</summary>
     [Description("Largest safetensors shard of an hf export, e.g. 5GB (decimal units) or 2GiB (binary units).")]
     public ByteSize MaxShardSize { get; init; } = ByteSize.FromBytes(5_000_000_000);

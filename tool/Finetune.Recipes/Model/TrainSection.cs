@@ -25,6 +25,14 @@ public sealed record TrainSection
     [Description("Forward passes accumulated per optimizer step (>= 1); effective batch = batch_size * gradient_accumulation.")]
     public int GradientAccumulation { get; init; } = 8;
 
+    /// <summary>What trains: every weight, or LoRA adapters over a frozen base.</summary>
+    [Description("What trains: full (every weight) or lora (low-rank adapters over the frozen base, see `lora`).")]
+    public TrainMethod Method { get; init; } = TrainMethod.Full;
+
+    /// <summary>The adapters of <c>method: lora</c>.</summary>
+    [Description("LoRA settings, used with `method: lora`.")]
+    public LoraSection Lora { get; init; } = new();
+
     /// <summary>Peak learning rate.</summary>
     [RecipeRange(Min = 0, MinExclusive = true)]
     [Description("Peak learning rate (> 0).")]

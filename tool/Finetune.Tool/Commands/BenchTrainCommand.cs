@@ -11,7 +11,7 @@ using Finetune.Torch.Models;
 namespace Finetune.Tool.Commands;
 
 /// <summary>
-/// <c>dotnet finetune bench train (--model PATH | --preset NAME) --batch B --seq S --steps N [--json] [--out FILE]</c>:
+/// <c>dotnet finetune bench train (--model PATH | --preset NAME) --batch B --seq S --steps N [--method full|lora --rank R] [--json] [--out FILE]</c>:
 /// training steps on random token data (random weights for presets), reporting tokens/s, step time, peak
 /// RSS and, on CUDA, peak GPU memory. The peers are ../shared/bench/torch_peer_train.py and hf_peer_train.py.
 /// </summary>
@@ -52,6 +52,20 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
         [CommandOption("--dtype <DTYPE>")]
         [Description("fp32 or bf16 (default: bf16 on CUDA, fp32 on CPU).")]
         public string? DType { get; init; }
+
+        [CommandOption("--method <METHOD>")]
+        [Description("full (every weight trains) or lora (a frozen base; low-rank pairs on all linear layers and the last 4 rows train).")]
+        [DefaultValue("full")]
+        public string Method { get; init; } = "full";
+
+        [CommandOption("--rank <R>")]
+        [Description("LoRA rank with --method lora (alpha = 2 x rank).")]
+        [DefaultValue(16)]
+        public int Rank { get; init; } = 16;
+
+        [CommandOption("--no-master-weights")]
+        [Description("bf16 full fine-tuning without fp32 master weights (half the memory; what fits a 1B model in 8-bit AdamW on a small machine).")]
+        public bool NoMasterWeights { get; init; }
 
         [CommandOption("--threads <N>")]
         [Description("CPU threads (default: torch's).")]
@@ -124,6 +138,9 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
             : KvHeads is int kv && Heads is int qh && qh % kv != 0 ? Spectre.Console.ValidationResult.Error($"--heads {qh} is not a multiple of --kv-heads {kv}")
             : Preset is not null && !TrainBench.Presets.ContainsKey(Preset) ? Spectre.Console.ValidationResult.Error($"--preset {Preset}: unknown (known: {string.Join(", ", TrainBench.Presets.Keys)})")
             : Optimizer is not ("adamw" or "adamw_8bit") ? Spectre.Console.ValidationResult.Error($"--optimizer {Optimizer}: expected adamw or adamw_8bit")
+            : Method is not ("full" or "lora") ? Spectre.Console.ValidationResult.Error($"--method {Method}: expected full or lora")
+            : Rank < 1 ? Spectre.Console.ValidationResult.Error("--rank must be at least 1")
+            : Method == "lora" && DryRun ? Spectre.Console.ValidationResult.Error("--dry-run plans full fine-tuning; measure LoRA with a run")
             : DType is not (null or "fp32" or "bf16") ? Spectre.Console.ValidationResult.Error($"--dtype {DType}: expected fp32 or bf16")
             : Batch < 1 || Seq < 1 || Steps < 1 || Warmup < 0 ? Spectre.Console.ValidationResult.Error("--batch, --seq and --steps must be at least 1")
             : Spectre.Console.ValidationResult.Success();
@@ -146,6 +163,8 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
             Optimizer = settings.Optimizer == "adamw_8bit" ? OptimizerKind.AdamW8bit : OptimizerKind.AdamW,
             DType = dtype,
             Device = cuda ? "cuda" : "cpu",
+            MasterWeights = !settings.NoMasterWeights,
+            LoraRank = settings.Method == "lora" ? settings.Rank : null,
             Threads = settings.Threads,
         };
         if (settings.DryRun)
@@ -169,7 +188,7 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
         }
         var result = TrainBench.Run(options);
         settings.Report(result.ToJson(), string.Create(CultureInfo.InvariantCulture,
-            $"train: {result.Model}, batch {result.Batch} x seq {result.Seq}, {result.Dtype} on {result.Device}: {result.TokensPerS:N0} tokens/s, {result.StepSMedian * 1000:0.0} ms/step (median), peak RSS {result.PeakRssMb:0} MB{(result.PlannedPeakMb is double p ? $" (planned {p:0} MB)" : "")}\n  first step, RSS/peak MB: {string.Join(", ", result.Phases.Select(ph => $"{ph.Phase} {ph.RssMb:0}/{ph.PeakMb:0}"))}"));
+            $"train: {result.Model} ({result.Method}, {result.Parameters:N0} trainable), batch {result.Batch} x seq {result.Seq}, {result.Dtype} on {result.Device}: {result.TokensPerS:N0} tokens/s, {result.StepSMedian * 1000:0.0} ms/step (median), peak RSS {result.PeakRssMb:0} MB{(result.PlannedPeakMb is double p ? $" (planned {p:0} MB)" : "")}\n  first step, RSS/peak MB: {string.Join(", ", result.Phases.Select(ph => $"{ph.Phase} {ph.RssMb:0}/{ph.PeakMb:0}"))}"));
         return CliApp.Ok;
     }
 }

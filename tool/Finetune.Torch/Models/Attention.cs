@@ -45,6 +45,9 @@ public sealed class Attention : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Updates added to the projections' outputs by projection name (LoRA); null = none. Not in the state dict.</summary>
+    public IReadOnlyDictionary<string, IProjectionDelta>? Deltas { get; set; }
+
     /// <summary>Sliding window of this layer (a query sees itself and the window − 1 positions before it); null = full.</summary>
     public int? Window { get; }
 
@@ -57,9 +60,9 @@ public sealed class Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
-        var q = q_proj.forward(x).view(b, t, _heads, _headDim);                         // (B, T, nh, hd)
-        var k = k_proj.forward(x).view(b, t, _kvHeads, _headDim);                       // (B, T, nkv, hd)
-        var v = v_proj.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);       // (B, nkv, T, hd)
+        var q = Project(q_proj, "q_proj", x).view(b, t, _heads, _headDim);                   // (B, T, nh, hd)
+        var k = Project(k_proj, "k_proj", x).view(b, t, _kvHeads, _headDim);                 // (B, T, nkv, hd)
+        var v = Project(v_proj, "v_proj", x).view(b, t, _kvHeads, _headDim).transpose(1, 2); // (B, nkv, T, hd)
         if (q_norm is not null && k_norm is not null) (q, k) = (q_norm.forward(q), k_norm.forward(k));
         q = Rope.Apply(q.transpose(1, 2), cos, sin);                                    // (B, nh, T, hd)
         k = Rope.Apply(k.transpose(1, 2), cos, sin);                                    // (B, nkv, T, hd)
@@ -73,6 +76,8 @@ public sealed class Attention : nn.Module
         bool causal = mask is null && t > 1;
         var y = nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, is_casual: causal); // (B, nh, T, hd)
         y = y.transpose(1, 2).reshape(b, t, _heads * _headDim);
-        return o_proj.forward(y).MoveToOuterDisposeScope();
+        return Project(o_proj, "o_proj", y).MoveToOuterDisposeScope();
     }
+
+    private Tensor Project(Linear layer, string name, Tensor x) => ProjectionDeltas.Apply(layer, Deltas, name, x);
 }

@@ -36,8 +36,21 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
     /// <summary>Logits of rows at or above this id are -inf (padding rows that are never real tokens); null = none.</summary>
     public int? RealVocabSize { get; set; }
 
+    /// <summary>
+    /// Replacement values for a block of token rows of the embedding and the head (trainable new rows over
+    /// frozen matrices); null = none. Not in the state dict.
+    /// </summary>
+    public ITokenRows? TokenRows
+    {
+        get => model.TokenRows;
+        set => model.TokenRows = value;
+    }
+
     /// <summary>The output matrix: <c>lm_head.weight</c>, or the embedding itself when tied.</summary>
     public Parameter OutputWeight => lm_head?.weight ?? model.embed_tokens.weight!;
+
+    /// <summary>The head as the model computes it: <see cref="OutputWeight"/>, with <see cref="TokenRows"/>' rows when attached.</summary>
+    public Tensor HeadWeight() => TokenRows?.OutputWeight(OutputWeight) ?? OutputWeight;
 
     public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
 
@@ -47,6 +60,7 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var h = model.forward(inputIds, cache, attentionMask, positions);              // (B, T, hidden)
         var logits = nn.functional.linear(h, OutputWeight);                            // (B, T, vocab)
+        if (TokenRows is { } rows) logits = rows.Logits(h, logits);
         if (RealVocabSize is int real && real < Config.VocabSize)
         {
             var padding = arange(Config.VocabSize, ScalarType.Int64, logits.device) >= real;

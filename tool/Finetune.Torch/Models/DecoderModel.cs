@@ -27,6 +27,9 @@ public sealed class DecoderModel : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Replacement values for a block of embedding rows (trainable new rows over a frozen matrix); null = none.</summary>
+    public ITokenRows? TokenRows { get; set; }
+
     /// <summary>
     /// Keep only each block's input during a training forward and recompute the block in backward
     /// (<see cref="CheckpointedLayer"/>): activation memory of one tensor per block, about a third more compute.
@@ -44,6 +47,7 @@ public sealed class DecoderModel : nn.Module
         using var scope = NewDisposeScope();
         long t = inputIds.shape[1], past = cache?.Length ?? 0;
         var x = embed_tokens.forward(inputIds);                                        // (B, T, hidden)
+        if (TokenRows is { } rows) x = rows.Embed(inputIds, x);
         positions ??= arange(past, past + t, ScalarType.Int64, inputIds.device);
         var (cos, sin) = _rope.Compute(positions, x.dtype);
         var full = Mask(t, past, attentionMask, inputIds.device, window: null);

@@ -20,10 +20,13 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Updates added to the projections' outputs by projection name (LoRA); null = none. Not in the state dict.</summary>
+    public IReadOnlyDictionary<string, IProjectionDelta>? Deltas { get; set; }
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.silu(gate_proj.forward(x)) * up_proj.forward(x);   // (B, T, intermediate)
-        return down_proj.forward(h).MoveToOuterDisposeScope();
+        var h = nn.functional.silu(ProjectionDeltas.Apply(gate_proj, Deltas, "gate_proj", x)) * ProjectionDeltas.Apply(up_proj, Deltas, "up_proj", x);   // (B, T, intermediate)
+        return ProjectionDeltas.Apply(down_proj, Deltas, "down_proj", h).MoveToOuterDisposeScope();
     }
 }

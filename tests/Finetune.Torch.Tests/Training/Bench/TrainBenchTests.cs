@@ -48,4 +48,17 @@ public sealed class TrainBenchTests
         var e = Assert.Throws<ArgumentException>(() => TrainBench.Run(new TrainBenchOptions { Preset = "huge" }));
         Assert.Equal("unknown preset 'huge' (known: tiny, llama-3.2-1b)", e.Message);
     }
+
+    [Fact]
+    public void LoRA_on_the_tiny_preset_trains_only_the_adapter_and_the_new_rows()
+    {
+        var result = TrainBench.Run(new TrainBenchOptions { Preset = "tiny", Batch = 2, Seq = 16, Steps = 2, WarmupSteps = 1, LoraRank = 8 });
+
+        // rank 8 on 4 layers: q, o (256->256), k, v (256->64), gate, up (256->688), down (688->256): 8 x (in + out) each; plus 4 rows of 256
+        long perLayer = 8 * (2 * 512 + 2 * 320 + 3 * 944);
+        Assert.Equal(4 * perLayer + 4 * 256, result.Parameters);
+        Assert.Equal("lora r=8", result.Method);
+        Assert.Equal("lora r=8", (string)JsonNode.Parse(result.ToJson())!["method"]!);
+        Assert.True(double.IsFinite(result.FinalLoss));
+    }
 }

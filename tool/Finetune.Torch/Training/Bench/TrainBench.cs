@@ -5,13 +5,14 @@ using static TorchSharp.torch;
 using Finetune.Torch.Training.Optimizers;
 using Finetune.Torch.Training.Data;
 using Finetune.Torch.Training.Loop;
+using Finetune.Torch.Training.Lora;
 
 namespace Finetune.Torch.Training.Bench;
 
 /// <summary>
 /// The library side of <c>bench train</c>: optimizer steps of the trainer's own pieces (forward, summed
 /// token loss over all positions / token count, backward, clip at 1.0, AdamW step) on random token ids,
-/// timed per step after warm-up. The same work as the peers in <c>bench/torch_peer_train.py</c> (CPU)
+/// timed per step after warm-up; with a LoRA rank, the same steps over a frozen base with only the adapter training. The same work as the peers in <c>bench/torch_peer_train.py</c> (CPU)
 /// and <c>hf_peer_train.py</c> (GPU), whose presets these are.
 /// </summary>
 public static class TrainBench
@@ -47,8 +48,12 @@ public static class TrainBench
         model.model.GradientCheckpointing = options.Checkpointing;
         Mark("model");
         var modelParameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
-        using var masters = options.DType == ScalarType.BFloat16 && options.MasterWeights ? new MasterWeights(modelParameters) : null;
-        var parameters = masters?.Parameters ?? modelParameters;
+        int vocab = model.Config.VocabSize, newRows = Math.Min(options.NewRows, vocab);
+        using var adapter = options.LoraRank is int rank
+            ? LoraAdapter.Attach(model, new LoraOptions { Rank = rank, Alpha = 2 * rank, FirstNewRow = vocab - newRows, NewRowCount = newRows, Seed = options.Seed })
+            : null;
+        using var masters = adapter is null && options.DType == ScalarType.BFloat16 && options.MasterWeights ? new MasterWeights(modelParameters) : null;
+        var parameters = adapter?.Parameters ?? masters?.Parameters ?? modelParameters;
         using var optimizer = TrainingOptimizers.Create(options.Optimizer, parameters, new AdamWOptions { LearningRate = 1e-4 });
         Mark("optimizer state");
         var generator = new torch.Generator(options.Seed);
@@ -87,8 +92,9 @@ public static class TrainBench
             Batch = options.Batch,
             Seq = options.Seq,
             Steps = options.Steps,
+            Method = options.LoraRank is int r ? $"lora r={r}" : "full",
             Optimizer = options.Optimizer == OptimizerKind.AdamW ? "adamw" : "adamw_8bit",
-            Dtype = options.DType != ScalarType.BFloat16 ? "fp32" : masters != null ? "bf16-mixed" : "bf16",
+            Dtype = options.DType != ScalarType.BFloat16 ? "fp32" : masters != null ? "bf16-mixed" : adapter != null ? "bf16 base, fp32 adapter" : "bf16",
             Device = device.ToString(),
             Threads = get_num_threads(),
             TokensPerS = options.Batch * options.Seq / median,

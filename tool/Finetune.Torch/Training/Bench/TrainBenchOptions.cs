@@ -30,6 +30,12 @@ public sealed record TrainBenchOptions
     /// <summary>bf16 only: fp32 master weights as <see cref="TrainerOptions.MasterWeights"/> (the trainer's default).</summary>
     public bool MasterWeights { get; init; } = true;
 
+    /// <summary>LoRA of this rank (alpha 2 x rank, all linear layers, the last <see cref="NewRows"/> rows trainable) over a frozen base; null = full fine-tuning.</summary>
+    public int? LoraRank { get; init; }
+
+    /// <summary>With LoRA: the last rows of the matrix count as added tokens and train (the presets have 4).</summary>
+    public int NewRows { get; init; } = 4;
+
     /// <summary>Torch intra-op threads; null keeps torch's default.</summary>
     public int? Threads { get; init; }
 
@@ -60,6 +66,8 @@ public sealed record TrainBenchOptions
             throw new ArgumentException($"unknown preset '{Preset}' (known: {string.Join(", ", TrainBench.Presets.Keys)})");
         if (Batch < 1 || Seq < 2 || Steps < 1 || WarmupSteps < 0)
             throw new ArgumentOutOfRangeException(nameof(Batch), "batch >= 1, seq >= 2, steps >= 1, warmup >= 0");
+        if (LoraRank is < 1) throw new ArgumentOutOfRangeException(nameof(LoraRank), LoraRank, "lora rank must be >= 1");
+        if (NewRows < 0) throw new ArgumentOutOfRangeException(nameof(NewRows), NewRows, "new rows must be >= 0");
         if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be >= 1");
     }
 }

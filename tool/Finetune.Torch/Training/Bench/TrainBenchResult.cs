@@ -12,7 +12,12 @@ public sealed record TrainBenchResult
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public required string Model { get; init; }
+    /// <summary>Trainable parameters (the adapter's alone with LoRA).</summary>
     public required long Parameters { get; init; }
+
+    /// <summary>full, or "lora r=R".</summary>
+    public string Method { get; init; } = "full";
+
     public required int Batch { get; init; }
     public required int Seq { get; init; }
     public required int Steps { get; init; }

@@ -58,7 +58,7 @@ public static class MaskedCrossEntropy
         var rows = lossMask.narrow(1, 1, t - 1).to(@bool).reshape(-1).nonzero().squeeze(1);    // (N) flat (b, t) with loss at t + 1
         var h = hidden.narrow(1, 0, t - 1).reshape(-1, hidden.shape[2]).index_select(0, rows); // (N, H)
         var targets = inputIds.narrow(1, 1, t - 1).reshape(-1).index_select(0, rows).to(int64);
-        var loss = ChunkedLinearCrossEntropy.Sum(h, model.OutputWeight, targets, model.RealVocabSize ?? model.Config.VocabSize);
+        var loss = ChunkedLinearCrossEntropy.Sum(h, model.HeadWeight(), targets, model.RealVocabSize ?? model.Config.VocabSize);
         return loss.MoveToOuterDisposeScope();
     }
 

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 using Finetune.Torch.Training.Optimizers;
 using Finetune.Torch.Training.Data;
 using Finetune.Torch.Training.Bench;
+using Finetune.Torch.Training.Lora;
 
 namespace Finetune.Torch.Training.Loop;
 
@@ -15,7 +16,8 @@ namespace Finetune.Torch.Training.Loop;
 /// the whole effective batch / its loss-token count), stop on a non-finite loss or gradient norm, clip,
 /// step, then log, evaluate and checkpoint as the options say. Writes <c>metrics.jsonl</c> and
 /// <c>checkpoints/</c> into the work folder; <see cref="Resume"/> continues from the latest checkpoint
-/// with bit-identical results on CPU.
+/// with bit-identical results on CPU. With a <see cref="LoraAdapter"/> the optimizer trains only the adapter's
+/// tensors (the base is frozen) and checkpoints hold only those.
 /// </summary>
 public sealed class SftTrainer : IDisposable
 {
@@ -27,6 +29,7 @@ public sealed class SftTrainer : IDisposable
     private readonly Device device;
     private readonly List<(string Name, Parameter P)> parameters;   // what the optimizer trains: the model's, or fp32 masters
     private readonly MasterWeights? masters;
+    private readonly LoraAdapter? adapter;
     private readonly ITrainingOptimizer optimizer;
     private readonly int[] lengths;
     private readonly LrSchedule schedule;
@@ -35,7 +38,8 @@ public sealed class SftTrainer : IDisposable
     private double elapsedBefore;
     private bool resumed;
 
-    public SftTrainer(CausalLM model, TokenShard train, TokenShard? eval, TrainerOptions options, string workDir)
+    /// <param name="adapter">LoRA attached to <paramref name="model"/>: only its tensors train; null = full fine-tuning</param>
+    public SftTrainer(CausalLM model, TokenShard train, TokenShard? eval, TrainerOptions options, string workDir, LoraAdapter? adapter = null)
     {
         options.Validate();
         var first = model.parameters().First();
@@ -48,7 +52,10 @@ public sealed class SftTrainer : IDisposable
         int tooLong = Array.FindIndex(lengths, l => l > maxLength);
         if (tooLong >= 0)
             throw new TokenShardException(TokenShard.OffsetsPath(train.Prefix), $"row {tooLong} has {lengths[tooLong]} tokens, more than max_seq_length {maxLength}");
+        if (adapter != null && options.FreezeNewRowsSteps > 0)
+            throw new ArgumentException("freeze_new_rows_steps needs full fine-tuning: with LoRA the base rows stay frozen and the new rows train from the start", nameof(options));
         this.model = model;
+        this.adapter = adapter;
         this.train = train;
         this.eval = eval;
         this.options = options;
@@ -57,8 +64,8 @@ public sealed class SftTrainer : IDisposable
         model.RealVocabSize = options.RealVocabSize;
         model.model.GradientCheckpointing = options.Checkpointing;
         var modelParameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
-        masters = model.DType == ScalarType.BFloat16 && options.MasterWeights ? new MasterWeights(modelParameters) : null;
-        parameters = masters?.Parameters ?? modelParameters;
+        masters = adapter is null && model.DType == ScalarType.BFloat16 && options.MasterWeights ? new MasterWeights(modelParameters) : null;
+        parameters = adapter?.Parameters ?? masters?.Parameters ?? modelParameters;   // LoRA tensors are fp32 already
         optimizer = TrainingOptimizers.Create(options.Optimizer, parameters, options.AdamW);
         TotalSteps = DataCursor.TotalSteps(lengths, options);
         schedule = LrSchedule.FromRatio(options.Schedule, options.WarmupRatio, TotalSteps);
@@ -83,7 +90,7 @@ public sealed class SftTrainer : IDisposable
         var state = TrainerCheckpoint.ReadState(checkpoint);
         if (state.TotalSteps != TotalSteps || state.Optimizer != options.Optimizer)
             throw new ArgumentException($"{checkpoint}: written for {state.TotalSteps} steps with {state.Optimizer}; these options give {TotalSteps} steps with {options.Optimizer}");
-        TrainerCheckpoint.Load(checkpoint, source => { if (masters != null) masters.Load(source); else model.LoadWeights(source); }, optimizer);
+        TrainerCheckpoint.Load(checkpoint, source => { if (adapter != null) adapter.Load(source); else if (masters != null) masters.Load(source); else model.LoadWeights(source); }, optimizer);
         Step = state.Step;
         elapsedBefore = state.ElapsedSeconds;
         cursor = new DataCursor(lengths, options, state.Data);
@@ -110,6 +117,7 @@ public sealed class SftTrainer : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             optimizer.LearningRate = options.LearningRate * schedule.Multiplier(Step);
+            adapter?.BeginStep(Step);
             bool frozen = freeze != null && Step < options.FreezeNewRowsSteps;
             var stepClock = Stopwatch.StartNew();
             var (microBatches, epochEnded) = cursor.NextStep();
@@ -183,7 +191,7 @@ public sealed class SftTrainer : IDisposable
     }
 
     private string SaveCheckpoint(double elapsed) =>
-        TrainerCheckpoint.Save(workDir, masters?.Named() ?? model.StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value)), optimizer, new TrainerState
+        TrainerCheckpoint.Save(workDir, adapter?.Named() ?? masters?.Named() ?? model.StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value)), optimizer, new TrainerState
         {
             Step = Step,
             TotalSteps = TotalSteps,
