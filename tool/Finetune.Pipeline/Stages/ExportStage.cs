@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Finetune.Pipeline.Export;
 using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.IO;
@@ -49,14 +50,20 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
         };
 
         using var trained = CausalLM.Load(Path.Combine(run.UpstreamDir("train"), TrainStage.ModelFolder), ScalarType.Float32);
+        var gguf = Recipe.Export.Gguf is { } ggufSection ? new GgufExport(Recipe, ggufSection) : null;
+        gguf?.Check(trained.Config, tokenizerFolder);
         WriteWeights(trained, folder, dtype);
         WriteConfig(trained.Config, folder, dtype, tokenizer);
         WriteTokenizer(tokenizer, tokenizerFolder, folder);
         WriteGenerationConfig(folder, tokenizer);
+        var ggufParity = gguf?.Write(trained, folder, tokenizer, ProbePrompt(tokenizer, tokenizerFolder));
 
         var parity = CheckParity(trained, folder, dtype, plan, tokenizer, tokenizerFolder);
+        if (ggufParity is not null) parity["gguf"] = ggufParity;
         File.WriteAllText(Path.Combine(run.OutputDir, ParityFile), parity.ToJsonString(Indented));
         run.Report($"exported a Hugging Face folder ({Value(Recipe.Export.Dtype)}); reload parity: max |logit diff| {(double)parity["max_abs_logit_diff"]!:g3}");
+        if (ggufParity is not null)
+            run.Report($"wrote {ggufParity["file"]}; reload parity: same token ids, max |logit diff| {(double)ggufParity["max_abs_logit_diff"]!:g3}");
     }
 
     public void Publish(string entryDir, IPipelineObserver observer)
@@ -135,11 +142,13 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
         File.WriteAllText(Path.Combine(folder, "generation_config.json"), config.ToJsonString(Indented) + "\n");
     }
 
+    private (string Text, IReadOnlyList<int> Ids) ProbePrompt(HfTokenizer tokenizer, string tokenizerFolder) =>
+        new ChatPrompt(Recipe, tokenizer, tokenizerFolder).User(Recipe.Seed.Probe ?? Recipe.Evaluate.Prompts.FirstOrDefault() ?? "Hello");
+
     /// <summary>Reloads the written folder and compares logits with the trained model (cast to the export dtype) on the probe.</summary>
     private JsonObject CheckParity(CausalLM trained, string folder, ScalarType dtype, ResizePlan plan, HfTokenizer tokenizer, string tokenizerFolder)
     {
-        var probe = Recipe.Seed.Probe ?? Recipe.Evaluate.Prompts.FirstOrDefault() ?? "Hello";
-        var (_, ids) = new ChatPrompt(Recipe, tokenizer, tokenizerFolder).User(probe);
+        var (_, ids) = ProbePrompt(tokenizer, tokenizerFolder);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         // float16 weights compute in float32 (round the trained weights through float16 to compare like with like).
