@@ -83,4 +83,48 @@ public sealed class GgufLlamaCppTests
         Assert.Equal(expectedTokens, q8Tokens);
         Assert.Equal(expected.Take(8), q8Generated.Take(Math.Min(8, expected.Length)));
     }
+
+    /// <summary>
+    /// A pretrained SentencePiece model (stories260K, a GGUF base) through a short run: our export writes its vocab as
+    /// llama.cpp's <c>llama</c> model with rank-derived scores; llama.cpp must split the text (added tokens included)
+    /// and continue "Once upon a time" exactly as our Hugging Face export does.
+    /// </summary>
+    [Fact]
+    public async Task Llama_cpp_agrees_on_a_sentencepiece_vocab_exported_from_a_gguf_base()
+    {
+        var recipe = $$$"""
+            name: stories
+            model: { path: {{{TestPaths.Reference("models", "stories260K.gguf")}}}, dtype: fp32 }
+            tokens: { add: ["<think>", "</think>", "<answer>", "</answer>"], special: false }
+            seed: { strategy: mean, rows: [input, output], probe: "Lily has 3 red apples." }
+            data:
+              path: {{{Path.Combine(TestPaths.RepoRoot, "recipes", "data", "demo-reasoning.jsonl")}}}
+              take: 32
+              test_fraction: 0.1
+              shuffle_seed: 42
+              messages:
+                - { role: user, content: "{{ instruction }}" }
+                - { role: assistant, content: "<think>{{ reasoning }}</think><answer>{{ output }}</answer>" }
+              chat_template: {{{Path.Combine(TestPaths.RepoRoot, "recipes", "tiny", "chat_template.jinja")}}}
+            train: { epochs: 1, batch_size: 8, learning_rate: 1.0e-5, max_seq_length: 256, save: epoch, precision: fp32 }
+            evaluate: { prompts: ["Tom has 4 red balls."], test_questions: 1, max_new_tokens: 4 }
+            export: { path: export/stories, dtype: fp32, gguf: { type: f32 } }
+            """;
+        File.WriteAllText(Path.Combine(_dir, "stories.yaml"), recipe);
+        var r = await ToolProcess.Run(_dir, "run", "stories.yaml", "--store", "store");
+        Assert.True(r.ExitCode == 0, r.StandardError + r.StandardOutput);
+        var folder = Path.Combine(_dir, "export", "stories");
+        var gguf = Assert.Single(Directory.GetFiles(folder, "*.gguf"));
+        string[] texts = ["Once upon a time, Lily saw a big dog.", "<think>Tom has 4 balls.</think><answer>7</answer>", " <answer> 12 </answer>\n<think>"];
+        var expectedTokens = new List<int[]>();
+        foreach (var text in texts) expectedTokens.Add(await Tokenize(folder, text));
+        var g = await ToolProcess.Run(_dir, "generate", "--model", folder, "--prompt", "Once upon a time", "--max-new-tokens", $"{Tokens}", "--json");
+        Assert.True(g.ExitCode == 0, g.StandardError);
+        var json = JsonNode.Parse(g.StandardOutput)!;
+        int[] prompt = [.. json["prompt_ids"]!.AsArray().Select(i => (int)i!)], expected = [.. json["ids"]!.AsArray().Select(i => (int)i!)];
+
+        var (tokens, generated) = await LlamaCpp.Run(gguf, texts, prompt, expected.Length);
+        Assert.Equal(expectedTokens, tokens);
+        Assert.Equal(expected, generated);
+    }
 }
