@@ -26,7 +26,7 @@ public sealed class GgufExportTests
         }
         var output = Path.Combine(kit.Dir, "export-out");
         Directory.CreateDirectory(output);
-        new ExportStage(kit.Recipe).Run(new StageRun
+        new ExportStage(ExportInput.From(kit.Recipe)).Run(new StageRun
         {
             Stage = "export", Key = "k", OutputDir = output, WorkDir = kit.Dir, Observer = new StageTestKit.NullObserver(),
             UpstreamDirs = new Dictionary<string, string> { ["tokenize"] = kit.Entry("tokenize"), ["resize"] = kit.Entry("resize"), ["train"] = train },

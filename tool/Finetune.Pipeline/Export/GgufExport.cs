@@ -10,19 +10,19 @@ using static TorchSharp.torch;
 namespace Finetune.Pipeline.Export;
 
 /// <summary>
-/// <c>export.gguf</c>: one .gguf file beside the Hugging Face files, as llama.cpp's converter would make it from that
+/// <c>export.gguf</c> (<paramref name="type"/>; the file is named after <paramref name="name"/>, the recipe's): one .gguf file beside the Hugging Face files, as llama.cpp's converter would make it from that
 /// folder (<see cref="GgufModelWriter"/> for the weights and hyperparameters, <see cref="GgufVocabulary"/> for the
 /// tokenizer and chat template), written from the trained weights. <see cref="Check"/> refuses what GGUF cannot
 /// carry before the export writes anything; after writing, the file is read back with our own GGUF loader: the
 /// tokenizer must give the Hugging Face tokenizer's ids and the model the trained model's logits (weights rounded
 /// to the file's types) on the probe prompt.
 /// </summary>
-public sealed class GgufExport(Recipe recipe, GgufExportSection section)
+public sealed class GgufExport(GgufTensorType type, string name, string recipePath)
 {
     /// <summary>Largest |logit difference| accepted between the trained model (rounded as stored) and the reloaded file.</summary>
     public const double ParityTolerance = 1e-4;
 
-    public GgufType Type { get; } = section.Type switch
+    public GgufType Type { get; } = type switch
     {
         GgufTensorType.F32 => GgufType.F32,
         GgufTensorType.F16 => GgufType.F16,
@@ -31,12 +31,12 @@ public sealed class GgufExport(Recipe recipe, GgufExportSection section)
     };
 
     /// <summary>The converter's naming: <c>NAME-F32.gguf</c>, <c>NAME-Q8_0.gguf</c>.</summary>
-    public string FileName => $"{(recipe.Name.Length > 0 ? recipe.Name : "model")}-{Type.ToString().ToUpperInvariant()}.gguf";
+    public string FileName => $"{(name.Length > 0 ? name : "model")}-{Type.ToString().ToUpperInvariant()}.gguf";
 
     /// <summary>Refuses an architecture, RoPE scaling or vocabulary llama.cpp cannot represent (a dry run of the tokenizer metadata).</summary>
     public void Check(ModelConfig config, string tokenizerFolder)
     {
-        GgufModelWriter.Check(config, recipe.SourcePath);
+        GgufModelWriter.Check(config, recipePath);
         GgufVocabulary.AddTo(new GgufMetadata(), tokenizerFolder, config.VocabSize);
     }
 
@@ -44,7 +44,7 @@ public sealed class GgufExport(Recipe recipe, GgufExportSection section)
     public JsonObject Write(CausalLM trained, string folder, HfTokenizer tokenizer, (string Text, IReadOnlyList<int> Ids) probe)
     {
         var path = Path.Combine(folder, FileName);
-        var metadata = GgufModelWriter.Metadata(trained.Config, recipe.Name, Type);
+        var metadata = GgufModelWriter.Metadata(trained.Config, name, Type);
         GgufVocabulary.AddTo(metadata, folder, trained.Config.VocabSize);
         var state = trained.StateNames().ToDictionary(kv => kv.Key, kv => (Tensor)kv.Value, StringComparer.Ordinal);
         GgufWriter.Write(path, metadata, GgufModelWriter.Tensors(state, trained.Config, Type));
