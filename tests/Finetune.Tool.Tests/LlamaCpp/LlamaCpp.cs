@@ -30,11 +30,11 @@ internal static class LlamaCpp
     private static string Script => Path.Combine(TestPaths.RepoRoot, "tests", "Finetune.Tool.Tests", "LlamaCpp", "llama-cpp-check.mjs");
 
     /// <summary>Tokenizes <paramref name="texts"/> (special tokens parsed, no BOS) and continues <paramref name="promptIds"/> greedily.</summary>
-    public static async Task<(List<int[]> Tokens, int[] Generated)> Run(string model, IReadOnlyList<string> texts, IReadOnlyList<int> promptIds, int maxTokens)
+    public static async Task<(List<int[]> Tokens, int[] Generated)> Run(string model, IReadOnlyList<string> texts, IReadOnlyList<int> promptIds, int maxTokens, bool vocabOnly = false)
     {
         var dir = await EnsureInstalled();
         var request = Path.Combine(TestPaths.NewTempDir("ft-llamacpp"), "request.json");
-        File.WriteAllText(request, JsonSerializer.Serialize(new { model = Path.GetFullPath(model), texts, prompt_ids = promptIds, max_tokens = maxTokens }));
+        File.WriteAllText(request, JsonSerializer.Serialize(new { model = Path.GetFullPath(model), texts, prompt_ids = promptIds, max_tokens = maxTokens, vocab_only = vocabOnly }));
         var r = await Cli.Wrap("node").WithArguments([Script, dir, request])
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         Assert.True(r.ExitCode == 0, $"llama.cpp (node-llama-cpp {Version}) failed on {model}:\n{r.StandardError}{r.StandardOutput}");
