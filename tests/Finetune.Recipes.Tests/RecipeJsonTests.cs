@@ -94,6 +94,6 @@ public sealed class RecipeJsonTests
     {
         var recipe = RecipeText.Load(Block + "\nexport: { max_shard_size: 5000MB }\n");
         Assert.Contains("\"template_vars\":{\"a\":\"1\",\"b\":\"2\"}", RecipeJson.Canonical(recipe.Data), StringComparison.Ordinal);
-        Assert.Equal("{\"adapter\":false,\"dtype\":\"bf16\",\"format\":\"hf\",\"max_shard_size\":\"5GB\",\"path\":null}", RecipeJson.Canonical(recipe.Export));
+        Assert.Equal("{\"adapter\":false,\"dtype\":\"bf16\",\"format\":\"hf\",\"gguf\":null,\"max_shard_size\":\"5GB\",\"path\":null}", RecipeJson.Canonical(recipe.Export));
     }
 }

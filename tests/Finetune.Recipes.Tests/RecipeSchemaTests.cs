@@ -26,7 +26,7 @@ public sealed class RecipeSchemaTests
         Walk(schema, "", keys);
         Assert.Contains("train.learning_rate", keys);
         Assert.Contains("data.messages[].content", keys);
-        Assert.Equal(72, keys.Count); // counted by hand: 8 sections + 3 model + 4 tokens + 6 seed + 11 data + 25 train + 5 train.lora + 5 evaluate + 5 export
+        Assert.Equal(74, keys.Count); // counted by hand: 8 sections + 3 model + 4 tokens + 6 seed + 11 data + 25 train + 5 train.lora + 5 evaluate + 7 export (adapter, gguf, gguf.type)
     }
 
     [Fact]

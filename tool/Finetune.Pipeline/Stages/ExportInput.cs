@@ -16,6 +16,16 @@ public sealed record ExportInput : StageInput
 
     [JsonPropertyName("export.max_shard_size")] public required ByteSize MaxShardSize { get; init; }
 
+    /// <summary><c>export.gguf.type</c>; null (and then absent from the key) when no .gguf is written.</summary>
+    [JsonPropertyName("export.gguf.type")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public required GgufTensorType? GgufType { get; init; }
+
+    /// <summary>The recipe's <c>name</c>, which names the .gguf file and its <c>general.name</c>; only with a .gguf.</summary>
+    [JsonPropertyName("name")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public required string? GgufName { get; init; }
+
     [JsonPropertyName("data.chat_template")] public required string ChatTemplate { get; init; }
 
     [JsonPropertyName("data.template_vars")] public required IReadOnlyDictionary<string, string> TemplateVars { get; init; }
@@ -41,6 +51,8 @@ public sealed record ExportInput : StageInput
         Format = recipe.Export.Format,
         Dtype = recipe.Export.Dtype,
         MaxShardSize = recipe.Export.MaxShardSize,
+        GgufType = recipe.Export.Gguf?.Type,
+        GgufName = recipe.Export.Gguf is null ? null : recipe.Name,
         ChatTemplate = RecipeFiles.TemplateChoice(recipe),
         TemplateVars = recipe.Data.TemplateVars,
         ParityPrompt = recipe.Seed.Probe ?? recipe.Evaluate.Prompts.FirstOrDefault() ?? "Hello",

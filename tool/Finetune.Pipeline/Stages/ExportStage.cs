@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Finetune.Pipeline.Export;
 using Finetune.Pipeline.Planning;
 using Finetune.Pipeline.Publishing;
 using Finetune.Recipes;
@@ -47,14 +48,20 @@ public sealed class ExportStage(ExportInput input) : Stage<ExportInput>(input), 
         };
 
         using var trained = CausalLM.Load(Path.Combine(run.UpstreamDir("train"), TrainStage.ModelFolder), ScalarType.Float32);
+        var gguf = input.GgufType is { } ggufType ? new GgufExport(ggufType, input.GgufName ?? "model", input.RecipePath) : null;
+        gguf?.Check(trained.Config, tokenizerFolder);
         WriteWeights(trained, folder, dtype, input.MaxShardSize.Bytes);
         WriteConfig(trained.Config, folder, dtype, tokenizer);
         WriteTokenizer(tokenizer, tokenizerFolder, folder, input.TemplateFile);
         WriteGenerationConfig(input.ModelPath, folder, tokenizer);
+        var ggufParity = gguf?.Write(trained, folder, tokenizer, new ChatPrompt(input.TemplateFile, input.TemplateVars, tokenizer, tokenizerFolder).User(input.ParityPrompt));
 
         var parity = CheckParity(input, trained, folder, dtype, plan, tokenizer, tokenizerFolder);
+        if (ggufParity is not null) parity["gguf"] = ggufParity;
         File.WriteAllText(Path.Combine(run.OutputDir, ParityFile), parity.ToJsonString(Indented));
         run.Report($"exported a Hugging Face folder ({Spelling(input.Dtype)}); reload parity: max |logit diff| {(double)parity["max_abs_logit_diff"]!:g3}");
+        if (ggufParity is not null)
+            run.Report($"wrote {ggufParity["file"]}; reload parity: same token ids, max |logit diff| {(double)ggufParity["max_abs_logit_diff"]!:g3}");
     }
 
     public void Publish(string entryDir, StagePlan plan, string storeRoot, IPipelineObserver observer)

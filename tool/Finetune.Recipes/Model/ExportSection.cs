@@ -24,4 +24,8 @@ public sealed record ExportSection
     /// <summary>Largest safetensors shard (hf).</summary>
     [Description("Largest safetensors shard of an hf export, e.g. 5GB (decimal units) or 2GiB (binary units).")]
     public ByteSize MaxShardSize { get; init; } = ByteSize.FromBytes(5_000_000_000);
+
+    /// <summary>Also write a .gguf file beside the Hugging Face files; null writes none.</summary>
+    [Description("Also write a .gguf file (llama.cpp, LM Studio, Ollama) beside the Hugging Face files, e.g. {type: q8_0}. null: none.")]
+    public GgufExportSection? Gguf { get; init; }
 }

@@ -102,6 +102,7 @@ public sealed class GgufFile
             GgufType.F16 or GgufType.BF16 or GgufType.I16 => n * 2,
             GgufType.F64 or GgufType.I64 => n * 8,
             GgufType.I8 => n,
+            GgufType.Q8_0 when dims[0] % GgufQ8.BlockSize == 0 => n / GgufQ8.BlockSize * GgufQ8.BlockBytes,
             _ => null,
         };
     }

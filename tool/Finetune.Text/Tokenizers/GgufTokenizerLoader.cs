@@ -55,7 +55,8 @@ internal static class GgufTokenizerLoader
         {
             "llama-bpe" or "llama3" or "llama-v3" => ByteLevelBpeModel.Llama3Pattern,
             "default" or "gpt-2" or "gpt2" => ByteLevelBpeModel.Gpt2Pattern,
-            _ => throw new TokenizerException($"{path}: GGUF pre-tokenizer '{pre}' is not supported (supported: llama-bpe, gpt-2)"),
+            "qwen2" => Gguf.GgufVocabulary.Qwen2Pattern,
+            _ => throw new TokenizerException($"{path}: GGUF pre-tokenizer '{pre}' is not supported (supported: llama-bpe, qwen2, gpt-2)"),
         };
         var ids = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
         for (var id = 0; id < tokens.Length; id++)

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace Finetune.Tool.Commands;
 
 /// <summary>
-/// <c>dotnet finetune chat FOLDER [PROMPT]</c>: chat with an exported model, streaming tokens; the think
+/// <c>dotnet finetune chat FOLDER [PROMPT]</c>: chat with an exported model (its folder or its .gguf file), streaming tokens; the think
 /// part is dimmed and the answer part bold on a terminal. With PROMPT it answers once and exits.
 /// </summary>
 public sealed class ChatCommand : Command<ChatCommand.Settings>
@@ -19,7 +19,7 @@ public sealed class ChatCommand : Command<ChatCommand.Settings>
     public sealed class Settings : GlobalSettings
     {
         [CommandArgument(0, "<FOLDER>")]
-        [Description("An exported Hugging Face folder (or any model folder with a chat template).")]
+        [Description("An exported Hugging Face folder or .gguf file (or any model folder or .gguf with a chat template).")]
         public string Folder { get; init; } = "";
 
         [CommandArgument(1, "[PROMPT]")]
@@ -38,7 +38,8 @@ public sealed class ChatCommand : Command<ChatCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        if (!Directory.Exists(settings.Folder)) throw new UserInputException($"{settings.Folder}: folder not found");
+        if (!Directory.Exists(settings.Folder) && !(File.Exists(settings.Folder) && settings.Folder.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)))
+            throw new UserInputException($"{settings.Folder}: no such model folder or .gguf file");
         var tokenizer = ModelPaths.Tokenizer(settings.Folder);
         var template = ModelPaths.ChatTemplate(settings.Folder, tokenizer);
         var (model, eos) = ModelPaths.ForGeneration(settings.Folder, tokenizer, ScalarType.Float32);

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace Finetune.Torch.IO;
 
 /// <summary>
-/// The tensors of a llama, qwen2 or qwen3 GGUF file (F32, F16, BF16), translated to Hugging Face names and layout by
+/// The tensors of a llama, qwen2 or qwen3 GGUF file (F32, F16, BF16, Q8_0 dequantized to F32), translated to Hugging Face names and layout by
 /// <see cref="ToHuggingFace"/> as they are read (one tensor in memory at a time), with the
 /// <see cref="ModelConfig"/> its metadata describes.
 /// </summary>
@@ -48,8 +48,8 @@ public sealed partial class GgufTensors : ITensorSource
         var tensors = new Dictionary<string, (GgufTensorInfo, long[])>(StringComparer.Ordinal);
         foreach (var info in gguf.Tensors)
         {
-            if (info.Type is not (GgufType.F32 or GgufType.F16 or GgufType.BF16))
-                throw new CheckpointException(path, $"tensor '{info.Name}' has type {info.Type}, which is not supported (only F32, F16 and BF16 GGUF tensors load; quantized models must be dequantized first)");
+            if (info.Type is not (GgufType.F32 or GgufType.F16 or GgufType.BF16 or GgufType.Q8_0) || info.ByteLength is null)
+                throw new CheckpointException(path, $"tensor '{info.Name}' has type {info.Type}, which is not supported (F32, F16, BF16 and Q8_0 GGUF tensors load; other quantized models must be dequantized first)");
             // The translation run on a shape-only (meta) tensor gives the name and shape without reading data.
             using var shapeOnly = empty(info.TorchShape, TorchType(info.Type), Meta);
             var (name, translated) = ToHuggingFace(info.Name, shapeOnly, config, path);
@@ -67,9 +67,21 @@ public sealed partial class GgufTensors : ITensorSource
     public Tensor Read(string name)
     {
         var info = Get(name).Info;
-        using var raw = empty(info.TorchShape, TorchType(info.Type));
-        TensorBytes.Read(_handle, info.Offset, raw, Path, info.Name);
+        using var raw = info.Type == GgufType.Q8_0 ? Dequantize(info) : empty(info.TorchShape, TorchType(info.Type));
+        if (info.Type != GgufType.Q8_0) TensorBytes.Read(_handle, info.Offset, raw, Path, info.Name);
         return ToHuggingFace(info.Name, raw, Config, Path).Tensor;
+    }
+
+    /// <summary>A Q8_0 tensor as float32 (<see cref="GgufQ8.Dequantize"/>, as llama.cpp computes with it).</summary>
+    private Tensor Dequantize(GgufTensorInfo info)
+    {
+        var blocks = new byte[info.ByteLength!.Value];
+        for (int done = 0, n; done < blocks.Length; done += n)
+            if ((n = RandomAccess.Read(_handle, blocks.AsSpan(done), info.Offset + done)) <= 0)
+                throw new CheckpointException(Path, $"tensor '{info.Name}': file ends before its {blocks.Length} bytes of data");
+        var values = new float[info.ElementCount];
+        GgufQ8.Dequantize(blocks, values);
+        return tensor(values).reshape(info.TorchShape);
     }
 
     public void CopyTo(string name, Tensor destination)
@@ -190,7 +202,7 @@ public sealed partial class GgufTensors : ITensorSource
             TieWordEmbeddings = gguf.FindTensor("output.weight") is null,
             BosTokenId = (int?)gguf.GetInteger("tokenizer.ggml.bos_token_id"),
             EosTokenId = gguf.GetInteger("tokenizer.ggml.eos_token_id") is long eos ? (int)eos : null,
-            TorchDtype = embedding.Type switch { GgufType.F16 => "float16", GgufType.BF16 => "bfloat16", _ => "float32" },
+            TorchDtype = embedding.Type switch { GgufType.F16 => "float16", GgufType.BF16 => "bfloat16", _ => "float32" }, // Q8_0 computes in float32
         };
         config.Validate(path);
         return config;
@@ -206,7 +218,7 @@ public sealed partial class GgufTensors : ITensorSource
 
     private static ScalarType TorchType(GgufType type) => type switch
     {
-        GgufType.F32 => ScalarType.Float32,
+        GgufType.F32 or GgufType.Q8_0 => ScalarType.Float32,
         GgufType.F16 => ScalarType.Float16,
         _ => ScalarType.BFloat16,
     };
