@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Finetune.Pipeline.Stages;
 
 /// <summary>Reads <c>seed:</c>: the new rows only (seed.safetensors) and probe.json with P(new token) before/after.</summary>
-public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
+public sealed class SeedStage(SeedInput input) : Stage<SeedInput>(input)
 {
     public override string Name => "seed";
 
@@ -16,32 +16,22 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
 
     public override IReadOnlyList<string> Upstream => ["tokenize", "resize"];
 
-    public override StageDeclaration Declare() => new(
-        new JsonObject
-        {
-            ["seed"] = Section(Recipe.Seed),
-            ["chat_template"] = Recipe.Data.ChatTemplate,
-            ["template_vars"] = Section(Recipe.Data.TemplateVars),
-        },
-        ModelFiles.Config(ModelPath).Concat(ModelFiles.Weights(ModelPath)).Concat(TemplateFile()).DistinctBy(f => f.Label).ToDictionary(f => f.Label, f => f.Path));
-
     public const string ProbeFile = "probe.json";
 
-    public override void Run(StageRun run)
+    protected override void Run(SeedInput seed, StageRun run)
     {
         var plan = ResizePlan.Read(run.UpstreamDir("resize"));
         var tokenizerFolder = Path.Combine(run.UpstreamDir("tokenize"), TokenizeStage.TokenizerFolder);
-        var baseTokenizer = HfTokenizer.Load(ModelPath);
+        var baseTokenizer = HfTokenizer.Load(seed.ModelPath);
         var tokenizer = HfTokenizer.FromFolder(tokenizerFolder);
-        var rows = NewRowPlans(baseTokenizer, tokenizer, plan.OldRows);
-        var seed = Recipe.Seed;
+        var rows = NewRowPlans(seed, baseTokenizer, tokenizer, plan.OldRows);
         bool input = seed.Rows.Contains(SeedMatrix.Input);
         bool output = seed.Rows.Contains(SeedMatrix.Output);
         if (plan.Tied && output && !input)
-            throw new PipelineException($"{Recipe.SourcePath}: seed.rows: [output] on a model with a tied head: the output rows are the input rows; seed [input]");
+            throw new PipelineException($"{seed.RecipePath}: seed.rows: [output] on a model with a tied head: the output rows are the input rows; seed [input]");
         if (plan.Tied && output) run.Report("seed.rows: output ignored: the head is tied to the input embedding (one matrix)");
 
-        using var model = CausalLM.Load(ModelPath, ScalarType.Float32);
+        using var model = CausalLM.Load(seed.ModelPath, ScalarType.Float32);
         int count = plan.NewRows - plan.OldRows;
         using var embedRows = input
             ? EmbeddingSeeder.Seed(model.model.embed_tokens.weight!, rows, count, plan.OldRows, seed.RandomSeed)
@@ -54,23 +44,22 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
 
         var probe = new JsonObject
         {
-            ["strategy"] = Value(seed.Strategy),
+            ["strategy"] = Spelling(seed.Strategy),
             ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
             {
                 ["token"] = r.Token, ["id"] = r.Id, ["method"] = r.Method.ToString(),
                 ["source_ids"] = new JsonArray(r.SourceIds.Select(i => (JsonNode)i).ToArray()),
             }).ToArray()),
         };
-        if (seed.Probe is { } text) probe["probe"] = Probe(model, tokenizer, tokenizerFolder, plan, rows, (embedRows, headRows), text, run);
+        if (seed.Probe is { } text) probe["probe"] = Probe(seed, model, tokenizer, tokenizerFolder, plan, rows, (embedRows, headRows), text, run);
         File.WriteAllText(Path.Combine(run.OutputDir, ProbeFile), probe.ToJsonString(Indented));
     }
 
     /// <summary>One plan per genuinely new token (a token the base already had is not a new row).</summary>
-    private List<NewRowPlan> NewRowPlans(HfTokenizer baseTokenizer, HfTokenizer tokenizer, int oldRows)
+    private static List<NewRowPlan> NewRowPlans(SeedInput seed, HfTokenizer baseTokenizer, HfTokenizer tokenizer, int oldRows)
     {
-        var seed = Recipe.Seed;
         var plans = new List<NewRowPlan>();
-        foreach (var token in Recipe.Tokens.Add)
+        foreach (var token in seed.Add)
         {
             int id = tokenizer.TokenToId(token) ?? throw new PipelineException($"token {token} is missing from the extended tokenizer");
             if (id < oldRows) continue;
@@ -81,7 +70,7 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
             }
             plans.Add(seed.Strategy switch
             {
-                SeedStrategy.Copy => new NewRowPlan(token, id, SeedMethod.Copy, [TokenContract.SingleTokenId(baseTokenizer, seed.From!, "seed.from")]),
+                SeedStrategy.Copy => new NewRowPlan(token, id, SeedMethod.Copy, [TokenContract.SingleTokenId(baseTokenizer, seed.CopyFrom!, "seed.from")]),
                 SeedStrategy.SubwordMean => new NewRowPlan(token, id, SeedMethod.SubwordMean, baseTokenizer.Encode(token)),
                 SeedStrategy.Mean => new NewRowPlan(token, id, SeedMethod.Mean, []),
                 SeedStrategy.MeanCov => new NewRowPlan(token, id, SeedMethod.MeanCov, []),
@@ -96,11 +85,11 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
     /// P(each new token, and the copied token) as the next token after the chat-templated probe, with the
     /// new rows at zero (before) and seeded (after). Padding rows never count.
     /// </summary>
-    private JsonObject Probe(CausalLM model, HfTokenizer tokenizer, string tokenizerFolder, ResizePlan plan, List<NewRowPlan> rows, (Tensor Embed, Tensor? Head) seeded, string text, StageRun run)
+    private static JsonObject Probe(SeedInput seed, CausalLM model, HfTokenizer tokenizer, string tokenizerFolder, ResizePlan plan, List<NewRowPlan> rows, (Tensor Embed, Tensor? Head) seeded, string text, StageRun run)
     {
-        var (prompt, ids) = new ChatPrompt(Recipe, tokenizer, tokenizerFolder).User(text);
+        var (prompt, ids) = new ChatPrompt(seed.TemplateFile, seed.TemplateVars, tokenizer, tokenizerFolder).User(text);
         var watched = rows.Select(r => (r.Token, r.Id)).ToList();
-        if (Recipe.Seed.From is { } from && tokenizer.TokenToId(from) is int fromId) watched.Add((from, fromId));
+        if (seed.CopyFrom is { } from && tokenizer.TokenToId(from) is int fromId) watched.Add((from, fromId));
         var watchedIds = watched.Select(w => w.Id).ToList();
 
         model.ResizeTokenEmbeddings(plan.NewRows);

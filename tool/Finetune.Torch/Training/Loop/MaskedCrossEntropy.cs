@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Finetune.Torch.Models;
 using Finetune.Torch.Training.Optimizers;
 using Finetune.Torch.Training.Data;
 using Finetune.Torch.Training.Bench;
@@ -40,6 +41,24 @@ public static class MaskedCrossEntropy
         using var scope = NewDisposeScope();
         long t = inputIds.shape[1];
         var loss = Sum(logits.narrow(1, 0, t - 1), inputIds.narrow(1, 1, t - 1), lossMask.narrow(1, 1, t - 1).to(@bool));
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The same sum straight from the model, without full-vocabulary logits: the decoder's hidden states at the
+    /// positions whose next token carries loss go through the head and the loss <see cref="ChunkedLinearCrossEntropy.ChunkRows"/>
+    /// rows at a time (<see cref="ChunkedLinearCrossEntropy"/>). Equal to <c>NextTokenSum(model.forward(ids), ids, lossMask)</c>
+    /// to float tolerance, loss and gradients.
+    /// </summary>
+    public static Tensor NextTokenSum(CausalLM model, Tensor inputIds, Tensor lossMask, Tensor? attentionMask = null, Tensor? positions = null)
+    {
+        using var scope = NewDisposeScope();
+        long t = inputIds.shape[1];
+        var hidden = model.model.forward(inputIds, null, attentionMask, positions);              // (B, T, H)
+        var rows = lossMask.narrow(1, 1, t - 1).to(@bool).reshape(-1).nonzero().squeeze(1);    // (N) flat (b, t) with loss at t + 1
+        var h = hidden.narrow(1, 0, t - 1).reshape(-1, hidden.shape[2]).index_select(0, rows); // (N, H)
+        var targets = inputIds.narrow(1, 1, t - 1).reshape(-1).index_select(0, rows).to(int64);
+        var loss = ChunkedLinearCrossEntropy.Sum(h, model.OutputWeight, targets, model.RealVocabSize ?? model.Config.VocabSize);
         return loss.MoveToOuterDisposeScope();
     }
 

@@ -119,8 +119,7 @@ public sealed class SftTrainer : IDisposable
             foreach (var batch in batches)
             {
                 using var scope = NewDisposeScope();
-                var logits = model.forward(batch.Ids, null, batch.AttentionMask, batch.Positions);   // (B, T, V)
-                accumulator.Backward(MaskedCrossEntropy.NextTokenSum(logits, batch.Ids, batch.LossMask));
+                accumulator.Backward(MaskedCrossEntropy.NextTokenSum(model, batch.Ids, batch.LossMask, batch.AttentionMask, batch.Positions));
                 batch.Dispose();
             }
             double loss = accumulator.Loss;
@@ -176,8 +175,7 @@ public sealed class SftTrainer : IDisposable
         {
             using var batch = TrainingBatch.Collate(shard, chunk.Select(r => new[] { r }).ToList(), padId, device);
             using var scope = NewDisposeScope();
-            var logits = model.forward(batch.Ids, null, batch.AttentionMask, batch.Positions);
-            sum += MaskedCrossEntropy.NextTokenSum(logits, batch.Ids, batch.LossMask).to(ScalarType.Float64).item<double>();
+            sum += MaskedCrossEntropy.NextTokenSum(model, batch.Ids, batch.LossMask, batch.AttentionMask, batch.Positions).to(ScalarType.Float64).item<double>();
             count += batch.LossTokens;
         }
         return count > 0 ? sum / count : double.NaN;
