@@ -86,7 +86,7 @@ public sealed class RecipeJsonTests
     {
         // Hand-written: sorted keys, no whitespace, '<' and '>' unescaped.
         var tokens = RecipeText.Load(Block).Tokens;
-        Assert.Equal("{\"add\":[\"<think>\",\"</think>\"],\"pad_to_multiple_of\":64,\"pad_token\":null,\"special\":false}", RecipeJson.Canonical(tokens));
+        Assert.Equal("{\"add\":[\"<think>\",\"</think>\"],\"if_exists\":\"error\",\"pad_to_multiple_of\":64,\"pad_token\":null,\"special\":false}", RecipeJson.Canonical(tokens));
     }
 
     [Fact]

@@ -39,11 +39,40 @@ public sealed class BadInputTests
             Assert.Throws<TokenizerException>(() => HfTokenizer.FromTokenizerJson(badMerge, null)).Message);
     }
 
-    [Fact]
-    public void Unsupported_components_are_named()
+    [Theory]
+    [InlineData("\"normalizer\": {\"type\": \"BertNormalizer\"}",
+        "normalizer 'BertNormalizer' is not supported (supported: Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace, Strip, StripAccents)")]
+    [InlineData("\"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"NFC\"}, {\"type\": \"Precompiled\"}]}",
+        "normalizer 'Precompiled' is not supported (supported: Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace, Strip, StripAccents)")]
+    [InlineData("\"pre_tokenizer\": {\"type\": \"UnicodeScripts\"}",
+        "pre_tokenizer 'UnicodeScripts' is not supported (supported: Sequence, Split, ByteLevel, Metaspace, Digits, Punctuation, WhitespaceSplit, Whitespace, BertPreTokenizer, CharDelimiterSplit)")]
+    [InlineData("\"pre_tokenizer\": {\"type\": \"Split\", \"pattern\": {\"Regex\": \"a\"}, \"behavior\": \"Sideways\", \"invert\": false}",
+        "pre_tokenizer Split behavior 'Sideways' is not one of Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous")]
+    [InlineData("\"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"ByteLevel\"}, {\"type\": \"Digits\"}]}",
+        "pre_tokenizer steps after ByteLevel are not supported (ByteLevel must come last)")]
+    [InlineData("\"decoder\": {\"type\": \"WordPiece\"}",
+        "decoder 'WordPiece' is not supported (supported: ByteLevel, Replace, ByteFallback, Fuse, Strip, Metaspace, BPEDecoder, Sequence)")]
+    [InlineData("\"post_processor\": {\"type\": \"Custom\"}",
+        "post_processor 'Custom' is not supported (supported: TemplateProcessing, ByteLevel, RobertaProcessing, BertProcessing, Sequence)")]
+    public void Unsupported_components_are_named(string part, string message)
     {
-        var path = Write("""{"normalizer": {"type": "NFKC"}, "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}}""");
-        Assert.Equal($"{path}: normalizer 'NFKC' is not supported (supported: Sequence, Prepend, Replace)",
+        var path = Write("{" + part + """, "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}}""");
+        Assert.Equal($"{path}: {message}", Assert.Throws<TokenizerException>(() => HfTokenizer.FromTokenizerJson(path, null)).Message);
+    }
+
+    [Fact]
+    public void A_regex_dotnet_cannot_run_is_named_with_its_component()
+    {
+        var path = Write("""{"pre_tokenizer": {"type": "Split", "pattern": {"Regex": "a++"}, "behavior": "Isolated", "invert": false}, "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}}""");
+        Assert.StartsWith($"{path}: pre_tokenizer Split: regex \"a++\" is not supported here (",
+            Assert.Throws<TokenizerException>(() => HfTokenizer.FromTokenizerJson(path, null)).Message);
+    }
+
+    [Fact]
+    public void Bpe_dropout_is_refused_by_name()
+    {
+        var path = Write("""{"model": {"type": "BPE", "dropout": 0.1, "vocab": {"a": 0}, "merges": []}}""");
+        Assert.Equal($"{path}: BPE model with dropout 0.1 is not supported (encoding would be random)",
             Assert.Throws<TokenizerException>(() => HfTokenizer.FromTokenizerJson(path, null)).Message);
     }
 

@@ -21,6 +21,7 @@ public sealed class PreTokenSplitterTests(Llama3Fixture fixture) : IClassFixture
     [Theory]
     [InlineData(ByteLevelBpeModel.Llama3Pattern)]
     [InlineData(ByteLevelBpeModel.Gpt2Pattern)]
+    [InlineData(ByteLevelBpeModel.Qwen2Pattern)]
     public void Splits_bmp_text_exactly_like_the_regex(string pattern)
     {
         var splitter = PreTokenSplitter.For(pattern)!;
@@ -36,6 +37,30 @@ public sealed class PreTokenSplitterTests(Llama3Fixture fixture) : IClassFixture
                 i += n;
             }
             Assert.Equal(expected, actual);
+        }
+    }
+
+    [Theory]
+    [InlineData(ByteLevelBpeModel.Llama3Pattern)]
+    [InlineData(ByteLevelBpeModel.Gpt2Pattern)]
+    [InlineData(ByteLevelBpeModel.Qwen2Pattern)]
+    public void Code_point_regex_splits_supplementary_text_like_the_splitter(string pattern)
+    {
+        // The splitter is checked against HF ids below; the general regex path must agree with it.
+        var splitter = PreTokenSplitter.For(pattern)!;
+        var regex = new CodePointRegex(pattern, "test");
+        foreach (var text in BmpTexts.Concat(["𝐀's 𝐀x 🦙🦙 12𝟘𝟙𝟚345", "\u1D25\uE26E<div>b\U000119A3<s>x", "a\U0001F600\U0001F600 \U0001F600b"]))
+        {
+            var found = new List<(int Start, int End)>();
+            regex.Matches(text, found);
+            var actual = new List<(int, int)>();
+            for (var i = 0; i < text.Length;)
+            {
+                var n = splitter.Next(text, i);
+                actual.Add((i, i + n));
+                i += n;
+            }
+            Assert.Equal(actual, found);
         }
     }
 

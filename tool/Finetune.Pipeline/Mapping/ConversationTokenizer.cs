@@ -12,8 +12,11 @@ namespace Finetune.Pipeline.Mapping;
 /// <see cref="LossOn.Assistant"/>: when the template marks <c>{% generation %}</c> spans, the tokens that
 /// overlap a span. Otherwise, per assistant message, the tokens between the conversation rendered up to it
 /// with the generation prompt and the conversation rendered up to and including it: its content and its
-/// end-of-turn marker (trailing whitespace-only tokens such as ChatML's newline left out). Both prefixes'
-/// ids must be a prefix of the whole conversation's ids. <see cref="LossOn.All"/>: every token but the first.
+/// end-of-turn marker (trailing whitespace-only tokens such as ChatML's newline left out). The first prefix's
+/// ids must be a prefix of the whole conversation's ids. Where the second is not, because the template renders
+/// an earlier turn differently once later turns follow (Qwen3 drops the thinking of turns before the last user
+/// message), the turn ends at the first end-of-sequence token after its start, as rendered in the whole
+/// conversation. <see cref="LossOn.All"/>: every token but the first.
 /// </para>
 /// </summary>
 public sealed class ConversationTokenizer
@@ -27,7 +30,7 @@ public sealed class ConversationTokenizer
     {
         _tokenizer = tokenizer;
         _template = template;
-        _vars = templateVars.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal);
+        _vars = TemplateVarValues.From(templateVars);
         _lossOn = lossOn;
     }
 
@@ -68,8 +71,9 @@ public sealed class ConversationTokenizer
         for (var i = 0; i < messages.Count; i++)
         {
             if (messages[i].Role != "assistant") continue;
-            var before = PrefixLength(messages.Take(i), addGenerationPrompt: true, addBos, ids, i);
-            var through = PrefixLength(messages.Take(i + 1), addGenerationPrompt: false, addBos, ids, i);
+            var before = PrefixLength(messages.Take(i), addGenerationPrompt: true, addBos, ids)
+                ?? throw NotAPrefix(before: true, i);
+            var through = PrefixLength(messages.Take(i + 1), addGenerationPrompt: false, addBos, ids) ?? EndOfTurn(ids, before, i);
             if (through < before)
                 throw new TemplatePrefixException($"chat template {_template.Name}: the generation prompt before assistant message {i} is longer than the rendered message itself");
             while (through > before + 1 && IsWhitespace(ids[through - 1])) through--;
@@ -77,15 +81,25 @@ public sealed class ConversationTokenizer
         }
     }
 
-    private int PrefixLength(IEnumerable<ChatMessage> messages, bool addGenerationPrompt, bool addBos, int[] ids, int turn)
+    /// <summary>Just past the first end-of-sequence token at or after <paramref name="start"/>.</summary>
+    private int EndOfTurn(int[] ids, int start, int turn)
+    {
+        var eos = _tokenizer.EosIds;
+        for (var j = start; j < ids.Length; j++)
+            if (eos.Contains(ids[j]))
+                return j + 1;
+        throw NotAPrefix(before: false, turn);
+    }
+
+    private TemplatePrefixException NotAPrefix(bool before, int turn) => new(
+        $"chat template {_template.Name}: the tokens of the conversation rendered up to {(before ? "before" : "and including")} " +
+        $"assistant message {turn} are not a prefix of the whole conversation's tokens, so its loss span cannot be found " +
+        "(the template rewrites earlier turns, or a token merges across the turn boundary); use loss_on: all or a template with {% generation %} blocks");
+
+    private int? PrefixLength(IEnumerable<ChatMessage> messages, bool addGenerationPrompt, bool addBos, int[] ids)
     {
         var prefix = _tokenizer.Encode(Render(messages, addGenerationPrompt).Text, addBos);
-        if (CommonPrefix(prefix, ids) != prefix.Count)
-            throw new TemplatePrefixException(
-                $"chat template {_template.Name}: the tokens of the conversation rendered up to {(addGenerationPrompt ? "before" : "and including")} " +
-                $"assistant message {turn} are not a prefix of the whole conversation's tokens, so its loss span cannot be found " +
-                "(the template rewrites earlier turns, or a token merges across the turn boundary); use loss_on: all or a template with {% generation %} blocks");
-        return prefix.Count;
+        return CommonPrefix(prefix, ids) == prefix.Count ? prefix.Count : null;
     }
 
     /// <summary>Marks every token that overlaps a span: a boundary inside a token takes the whole token, as HF's char_to_token mask does.</summary>

@@ -10,6 +10,8 @@ public sealed record TokenizeInput : StageInput
 
     [JsonPropertyName("tokens.special")] public required bool Special { get; init; }
 
+    [JsonPropertyName("tokens.if_exists")] public required TokenIfExists IfExists { get; init; }
+
     [JsonPropertyName("tokens.pad_token")] public required string? PadToken { get; init; }
 
     /// <summary>Checked to be one base token (the token contract).</summary>
@@ -22,15 +24,20 @@ public sealed record TokenizeInput : StageInput
 
     [JsonIgnore] public required string ModelPath { get; init; }
 
+    /// <summary>For messages only.</summary>
+    [JsonIgnore] public required string RecipePath { get; init; }
+
     public static TokenizeInput From(Recipe recipe) => new()
     {
         Add = recipe.Tokens.Add,
         Special = recipe.Tokens.Special,
+        IfExists = recipe.Tokens.IfExists,
         PadToken = recipe.Tokens.PadToken,
         SeedFrom = recipe.Seed.From,
         SeedOverrides = recipe.Seed.Overrides,
         Probe = recipe.Seed.Probe,
         ModelPath = recipe.ResolvePath(recipe.Model.Path),
+        RecipePath = recipe.SourcePath,
     };
 
     public override IReadOnlyDictionary<string, string> Files() => Labelled(ModelFiles.Tokenizer(ModelPath));

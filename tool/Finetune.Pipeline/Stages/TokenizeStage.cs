@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
 
 namespace Finetune.Pipeline.Stages;
@@ -21,7 +22,13 @@ public sealed class TokenizeStage(TokenizeInput input) : Stage<TokenizeInput>(in
     protected override void Run(TokenizeInput input, StageRun run)
     {
         var baseTokenizer = HfTokenizer.Load(input.ModelPath);
-        var extended = baseTokenizer.WithAddedTokens(input.Add, input.Special, out var warnings);
+        var reused = input.Add.Where(t => baseTokenizer.TokenToId(t) is not null).ToList();
+        if (reused.Count > 0 && input.IfExists == TokenIfExists.Error)
+            throw new PipelineException($"{input.RecipePath}: tokens.add: {string.Join(", ", reused.Select(t => $"{t} (id {baseTokenizer.TokenToId(t)})"))} "
+                + $"{(reused.Count == 1 ? "is already a token" : "are already tokens")} of {baseTokenizer.Source}; set tokens.if_exists: reuse to use "
+                + $"{(reused.Count == 1 ? "it" : "them")} as {(reused.Count == 1 ? "it is" : "they are")}, or remove {(reused.Count == 1 ? "it" : "them")} from tokens.add");
+        foreach (var t in reused) run.Report($"reused: {t} (id {baseTokenizer.TokenToId(t)}), already a token of the model");
+        var extended = baseTokenizer.WithAddedTokens(input.Add.Except(reused, StringComparer.Ordinal), input.Special, out var warnings);
         foreach (var w in warnings) run.Report($"warning: {w}");
         if (input.PadToken is { } pad) extended = extended.WithPadToken(pad);
 
@@ -39,7 +46,8 @@ public sealed class TokenizeStage(TokenizeInput input) : Stage<TokenizeInput>(in
         {
             ["base_vocab_size"] = baseTokenizer.VocabSize,
             ["vocab_size"] = extended.VocabSize,
-            ["added"] = new JsonArray(input.Add.Select(t => (JsonNode)new JsonObject { ["token"] = t, ["id"] = extended.TokenToId(t) }).ToArray()),
+            ["added"] = new JsonArray(input.Add.Except(reused, StringComparer.Ordinal).Select(t => (JsonNode)new JsonObject { ["token"] = t, ["id"] = extended.TokenToId(t) }).ToArray()),
+            ["reused"] = new JsonArray(reused.Select(t => (JsonNode)new JsonObject { ["token"] = t, ["id"] = baseTokenizer.TokenToId(t) }).ToArray()),
             ["warnings"] = new JsonArray(warnings.Select(w => (JsonNode)w).ToArray()),
             ["pad_token"] = extended.PadToken,
             ["pad_id"] = extended.PadId,
@@ -52,7 +60,7 @@ public sealed class TokenizeStage(TokenizeInput input) : Stage<TokenizeInput>(in
             ["contract"] = JsonSerializer.SerializeToNode(contract, SnakeCase),
         };
         File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), report.ToJsonString(Indented));
-        run.Report($"{input.Add.Count} tokens added: vocab {baseTokenizer.VocabSize} -> {extended.VocabSize}");
+        run.Report($"{input.Add.Count - reused.Count} tokens added{(reused.Count > 0 ? $", {reused.Count} reused" : "")}: vocab {baseTokenizer.VocabSize} -> {extended.VocabSize}");
     }
 
     /// <summary>The added tokens run together (the original's first visible result), each alone, and the seed probe.</summary>

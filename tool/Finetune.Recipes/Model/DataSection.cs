@@ -35,7 +35,7 @@ public sealed record DataSection
     public string ChatTemplate { get; init; } = "model";
 
     /// <summary>Extra variables for the chat template, pinned so keys stay stable.</summary>
-    [Description("Extra chat-template variables (e.g. date_string), pinned so stage keys stay stable.")]
+    [Description("Extra chat-template variables (e.g. date_string), pinned so stage keys stay stable; true and false become booleans (e.g. Qwen3's enable_thinking).")]
     public IReadOnlyDictionary<string, string> TemplateVars { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Which tokens count in the loss.</summary>

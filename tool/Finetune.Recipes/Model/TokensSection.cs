@@ -9,6 +9,10 @@ public sealed record TokensSection
     [Description("Tokens to add, in the order they get ids after the existing vocabulary. Non-empty, no whitespace-only entries, no duplicates.")]
     public IReadOnlyList<string> Add { get; init; } = [];
 
+    /// <summary>What happens to a token in <see cref="Add"/> that the tokenizer already has.</summary>
+    [Description("A token in `add` that the tokenizer already has: error (the default; validate names it and its id) or reuse (keep its id, add no row, seed nothing for it, e.g. Qwen3's <think> and </think>).")]
+    public TokenIfExists IfExists { get; init; } = TokenIfExists.Error;
+
     /// <summary>Whether the new tokens are special (skipped when decoding with skip_special_tokens).</summary>
     [Description("false: normal added tokens (as the original job); true: special tokens.")]
     public bool Special { get; init; }

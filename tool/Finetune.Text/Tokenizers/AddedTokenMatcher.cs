@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 
 namespace Finetune.Text.Tokenizers;
 
@@ -42,29 +43,45 @@ internal sealed class AddedTokenMatcher
                 pos++;
                 continue;
             }
-            foreach (var (pattern, token) in _byFirstChar[text[pos]])
+            // Leftmost-longest, as tokenizers' Aho-Corasick: a match refused for single_word is skipped whole.
+            var (pattern, token) = Longest(text, pos);
+            if (pattern is null)
             {
-                if (!text.AsSpan(pos).StartsWith(pattern, StringComparison.Ordinal))
-                    continue;
-                var e = pos + pattern.Length;
-                if (token.SingleWord && (pos > 0 && IsWordChar(text[pos - 1]) || e < text.Length && IsWordChar(text[e])))
-                    continue;
-                start = pos;
-                end = e;
-                if (token.Lstrip)
-                    while (start > from && char.IsWhiteSpace(text[start - 1]))
-                        start--;
-                if (token.Rstrip)
-                    while (end < text.Length && char.IsWhiteSpace(text[end]))
-                        end++;
-                id = token.Id;
-                return true;
+                pos++;
+                continue;
             }
-            pos++;
+            var e = pos + pattern.Length;
+            if (token!.SingleWord && (pos > 0 && IsWordChar(text[pos - 1]) || e < text.Length && IsWordChar(text[e])))
+            {
+                pos = e;
+                continue;
+            }
+            start = pos;
+            end = e;
+            if (token.Lstrip)
+                while (start > from && char.IsWhiteSpace(text[start - 1]))
+                    start--;
+            if (token.Rstrip)
+                while (end < text.Length && char.IsWhiteSpace(text[end]))
+                    end++;
+            id = token.Id;
+            return true;
         }
         start = end = id = -1;
         return false;
     }
 
-    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+    private (string? Pattern, AddedTokenInfo? Token) Longest(string text, int pos)
+    {
+        foreach (var (pattern, token) in _byFirstChar[text[pos]])
+            if (text.AsSpan(pos).StartsWith(pattern, StringComparison.Ordinal))
+                return (pattern, token);
+        return (null, null);
+    }
+
+    /// <summary>The Rust regex crate's <c>\w</c>: letters, marks, decimal and letter numbers, connector punctuation.</summary>
+    private static bool IsWordChar(char c) => char.GetUnicodeCategory(c) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter
+        or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.NonSpacingMark
+        or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark or UnicodeCategory.DecimalDigitNumber
+        or UnicodeCategory.LetterNumber or UnicodeCategory.ConnectorPunctuation || c is '\u200C' or '\u200D';
 }

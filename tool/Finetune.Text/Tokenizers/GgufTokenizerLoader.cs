@@ -90,7 +90,8 @@ internal static class GgufTokenizerLoader
         var vocab = new GgufVocab { Model = "llama", Tokens = tokens, Types = types, Scores = scores, AddSpacePrefix = prefixSpace, UnkId = unk };
         var merges = MergeBpeModel.MergesFromScores(tokens, scores, vocab.IsMergeable);
         var model = new MergeBpeModel(tokens, merges, byteFallback: types.Contains(Byte), unkId: unk, fuseUnk: true);
-        List<(string?, string?, string?)> steps = prefixSpace ? [("\u2581", null, null), (null, " ", "\u2581")] : [(null, " ", "\u2581")];
+        var replace = new TextNormalizer.ReplaceStep(" ", null, "\u2581");
+        List<TextNormalizer.Step> steps = prefixSpace ? [new TextNormalizer.PrependStep("\u2581"), replace] : [replace];
         List<TokenDecoder.Step> decoder = [new TokenDecoder.ReplaceStep("\u2581", " "), new TokenDecoder.ByteFallbackStep(), new TokenDecoder.FuseStep()];
         if (prefixSpace)
             decoder.Add(new TokenDecoder.StripStep(' ', 1, 0));

@@ -127,7 +127,7 @@ public sealed class HfTokenizer
             return;
         if (_parts.Normalizer.IsIdentity && _normalizedMatcher.IsEmpty)
         {
-            _parts.Model.Encode(text.AsSpan(start, end - start), ids);
+            _parts.Model.Encode(text.AsSpan(start, end - start), start == 0, ids);
             return;
         }
         var normalized = _parts.Normalizer.Normalize(text[start..end]);
@@ -136,10 +136,10 @@ public sealed class HfTokenizer
         {
             if (!_normalizedMatcher.FindNext(normalized, from, out var s, out var e, out var id))
             {
-                _parts.Model.Encode(normalized.AsSpan(from), ids);
+                _parts.Model.Encode(normalized.AsSpan(from), start == 0 && from == 0, ids);
                 break;
             }
-            _parts.Model.Encode(normalized.AsSpan(from, s - from), ids);
+            _parts.Model.Encode(normalized.AsSpan(from, s - from), start == 0 && from == 0, ids);
             ids.Add(id);
             from = e;
         }

@@ -3,9 +3,11 @@ using System.Text;
 namespace Finetune.Text.Tokenizers;
 
 /// <summary>
-/// SentencePiece-style BPE over characters with byte fallback (Llama 2 tokenizer.json, GGUF <c>llama</c>
-/// vocabularies). Merges the adjacent pair with the best priority first (lowest merge rank, or highest
-/// score for GGUF), leftmost on ties, as the Rust <c>tokenizers</c> BPE model and llama.cpp do.
+/// BPE over characters with byte fallback (Llama 2 and Mistral tokenizer.json, GGUF <c>llama</c> vocabularies,
+/// and byte-level files whose merges tiktoken cannot stand for). Merges the adjacent pair with the best priority
+/// first (lowest merge rank, or highest score for GGUF), leftmost on ties, as the Rust <c>tokenizers</c> BPE
+/// model and llama.cpp do; with <c>ignore_merges</c> a piece found whole in the vocab is taken as is. A
+/// pre-tokenizer (Metaspace, WhitespaceSplit ...) splits the text first when the file has one.
 /// </summary>
 internal sealed class MergeBpeModel : ITokenModel
 {
@@ -16,9 +18,14 @@ internal sealed class MergeBpeModel : ITokenModel
     private readonly int[]? _byteIds;
     private readonly int? _unkId;
     private readonly bool _fuseUnk;
+    private readonly bool _ignoreMerges;
+    private readonly PreTokenizer? _preTokenizer;
 
-    public MergeBpeModel(string[] tokens, Dictionary<long, (float Priority, int NewId)> merges, bool byteFallback, int? unkId, bool fuseUnk)
+    public MergeBpeModel(string[] tokens, Dictionary<long, (float Priority, int NewId)> merges, bool byteFallback, int? unkId, bool fuseUnk,
+        bool ignoreMerges = false, PreTokenizer? preTokenizer = null)
     {
+        _ignoreMerges = ignoreMerges;
+        _preTokenizer = preTokenizer is { IsEmpty: false } ? preTokenizer : null;
         _tokens = tokens;
         _ids = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
         for (var id = 0; id < tokens.Length; id++)
@@ -79,10 +86,26 @@ internal sealed class MergeBpeModel : ITokenModel
         return merges;
     }
 
-    public void Encode(ReadOnlySpan<char> text, List<int> ids)
+    public void Encode(ReadOnlySpan<char> text, bool atStart, List<int> ids)
+    {
+        if (_preTokenizer is null)
+        {
+            EncodePiece(text, ids);
+            return;
+        }
+        foreach (var piece in _preTokenizer.Split(text.ToString(), atStart))
+            EncodePiece(piece.Text, ids);
+    }
+
+    private void EncodePiece(ReadOnlySpan<char> text, List<int> ids)
     {
         if (text.IsEmpty)
             return;
+        if (_ignoreMerges && _spanIds.TryGetValue(text, out var whole))
+        {
+            ids.Add(whole);
+            return;
+        }
         var symbols = InitialSymbols(text);
         var next = new int[symbols.Count];
         var prev = new int[symbols.Count];

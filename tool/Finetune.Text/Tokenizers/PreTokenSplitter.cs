@@ -4,7 +4,7 @@ using System.Text;
 namespace Finetune.Text.Tokenizers;
 
 /// <summary>
-/// Hand-written equivalents of the Llama 3 and GPT-2 split regexes that classify whole code points, as the
+/// Hand-written equivalents of the Llama 3, Qwen2 and GPT-2 split regexes that classify whole code points, as the
 /// Oniguruma regexes in the Rust <c>tokenizers</c> library do. .NET's Regex sees a supplementary character
 /// (𝐀, 🦙 ...) as two surrogates that are neither letters nor numbers, which splits text differently.
 /// </summary>
@@ -14,13 +14,21 @@ internal sealed class PreTokenSplitter
 
     private static readonly Kind[] Ascii = BuildAscii();
     private readonly bool _llama3;
+    private readonly int _maxDigits;
 
-    private PreTokenSplitter(bool llama3) => _llama3 = llama3;
+    /// <param name="llama3">The Llama 3 family of patterns (else GPT-2's).</param>
+    /// <param name="maxDigits">Digits per number piece: 3 for Llama 3's <c>\p{N}{1,3}</c>, 1 for Qwen2's <c>\p{N}</c>.</param>
+    private PreTokenSplitter(bool llama3, int maxDigits)
+    {
+        _llama3 = llama3;
+        _maxDigits = maxDigits;
+    }
 
     /// <summary>The splitter for a known pattern, or null (the caller then uses the regex).</summary>
     public static PreTokenSplitter? For(string pattern) =>
-        pattern == ByteLevelBpeModel.Llama3Pattern ? new(llama3: true)
-        : pattern == ByteLevelBpeModel.Gpt2Pattern ? new(llama3: false)
+        pattern == ByteLevelBpeModel.Llama3Pattern ? new(llama3: true, maxDigits: 3)
+        : pattern == ByteLevelBpeModel.Qwen2Pattern ? new(llama3: true, maxDigits: 1)
+        : pattern == ByteLevelBpeModel.Gpt2Pattern ? new(llama3: false, maxDigits: int.MaxValue)
         : null;
 
     /// <summary>Length in chars of the pre-token that starts at <paramref name="i"/>.</summary>
@@ -39,7 +47,7 @@ internal sealed class PreTokenSplitter
         if (k0 is Kind.Space or Kind.Other && i + n0 < text.Length && KindAt(text, i + n0).Kind == Kind.Letter)
             return Run(text, i + n0, Kind.Letter, int.MaxValue) - i;
         if (k0 == Kind.Number)
-            return Run(text, i, Kind.Number, 3) - i;
+            return Run(text, i, Kind.Number, _maxDigits) - i;
         var start = text[i] == ' ' && i + 1 < text.Length && KindAt(text, i + 1).Kind == Kind.Other ? i + 1 : i;
         if (k0 == Kind.Other || start > i)
         {

@@ -5,7 +5,7 @@ namespace Finetune.Text.Tokenizers;
 
 /// <summary>
 /// The tokenizer.json decoders Llama-family files use, applied to the token strings in order as the Rust
-/// <c>tokenizers</c> library does: ByteLevel, Replace, ByteFallback, Fuse, Strip.
+/// <c>tokenizers</c> library does: ByteLevel, Replace, ByteFallback, Fuse, Strip, Metaspace, BPEDecoder.
 /// </summary>
 internal sealed class TokenDecoder
 {
@@ -15,6 +15,10 @@ internal sealed class TokenDecoder
     internal sealed record ByteFallbackStep : Step;
     internal sealed record FuseStep : Step;
     internal sealed record StripStep(char Content, int Start, int Stop) : Step;
+    /// <summary>Metaspace: the replacement character becomes a space, and disappears from the first token when the pre-tokenizer prepends.</summary>
+    internal sealed record MetaspaceStep(char Replacement, bool DropFromFirst) : Step;
+    /// <summary>BPEDecoder: the end-of-word suffix becomes a space (nothing in the last token).</summary>
+    internal sealed record SuffixStep(string Suffix) : Step;
 
     private readonly IReadOnlyList<Step> _steps;
 
@@ -30,6 +34,10 @@ internal sealed class TokenDecoder
                 ByteFallbackStep => DecodeByteFallback(tokens),
                 FuseStep => [string.Concat(tokens)],
                 StripStep s => tokens.ConvertAll(t => Strip(t, s)),
+                MetaspaceStep m => tokens.Select((t, i) => i == 0 && m.DropFromFirst
+                    ? t.Replace(m.Replacement.ToString(), "", StringComparison.Ordinal)
+                    : t.Replace(m.Replacement, ' ')).ToList(),
+                SuffixStep x => tokens.Select((t, i) => t.Replace(x.Suffix, i == tokens.Count - 1 ? "" : " ", StringComparison.Ordinal)).ToList(),
                 _ => throw new InvalidOperationException($"unhandled decoder step {step}"),
             };
         return _steps.Count == 0 ? string.Join(' ', tokens) : string.Concat(tokens);

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Finetune.Text.Tokenizers;
 
@@ -35,16 +37,18 @@ internal static class TokenizerJsonLoader
         var type = model.TryGetProperty("type", out var t) ? t.GetString() : null;
         if (type != "BPE")
             throw new TokenizerException($"{path}: unknown tokenizer model type '{type ?? "(none)"}' (supported: BPE)");
+        CheckBpeOptions(model, path);
         var added = ReadAddedTokens(root, path);
         var normalizer = ReadNormalizer(root.TryGetProperty("normalizer", out var n) ? n : default, path);
-        var splitPattern = ReadPreTokenizer(root.TryGetProperty("pre_tokenizer", out var p) ? p : default, path, out var byteLevel);
+        var preTokenizer = ReadPreTokenizer(root.TryGetProperty("pre_tokenizer", out var p) ? p : default, path, out var byteLevel);
         var (tokens, ids) = ReadVocab(model, path);
         var merges = ReadMerges(model, path);
+        var ignoreMerges = Flag(model, "ignore_merges");
         ITokenModel tokenModel;
         if (byteLevel)
         {
-            ByteLevelBpeModel.CheckMergesFollowRanks(merges, ids, path);
-            tokenModel = new ByteLevelBpeModel(tokens, ids, splitPattern!, path);
+            var tiktokenExact = ignoreMerges && ByteLevelBpeModel.MergesFollowRanks(merges, ids, path);
+            tokenModel = new ByteLevelBpeModel(tokens, ids, preTokenizer, tiktokenExact ? null : merges, ignoreMerges, path);
         }
         else
         {
@@ -52,9 +56,11 @@ internal static class TokenizerJsonLoader
             tokenModel = new MergeBpeModel(
                 tokens,
                 MergeBpeModel.MergesFromRanks(merges, s => ids.TryGetValue(s, out var id) ? id : null, path),
-                byteFallback: model.TryGetProperty("byte_fallback", out var bf) && bf.ValueKind == JsonValueKind.True,
+                byteFallback: Flag(model, "byte_fallback"),
                 unkId: unk is not null && ids.TryGetValue(unk, out var unkId) ? unkId : null,
-                fuseUnk: model.TryGetProperty("fuse_unk", out var fu) && fu.ValueKind == JsonValueKind.True);
+                fuseUnk: Flag(model, "fuse_unk"),
+                ignoreMerges: ignoreMerges,
+                preTokenizer: preTokenizer);
         }
         var (prefix, suffix) = ReadPostProcessor(root.TryGetProperty("post_processor", out var pp) ? pp : default, path);
         return new TokenizerParts
@@ -70,7 +76,7 @@ internal static class TokenizerJsonLoader
             EosToken = config?.Eos,
             PadToken = config?.Pad,
             ChatTemplate = config?.ChatTemplate,
-            AddUnnormalized = !normalizer.IsIdentity,
+            AddUnnormalized = normalizer.Prepends,
             TokenizerJson = bytes,
             ConfigJson = configPath is null ? null : File.ReadAllText(configPath),
         };
@@ -102,14 +108,24 @@ internal static class TokenizerJsonLoader
 
     private static bool Flag(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
 
-    private static TextNormalizer ReadNormalizer(JsonElement e, string path)
+    /// <summary>BPE options this implementation does not follow are refused by name rather than ignored.</summary>
+    private static void CheckBpeOptions(JsonElement model, string path)
     {
-        var steps = new List<(string?, string?, string?)>();
+        if (model.TryGetProperty("dropout", out var dropout) && dropout.ValueKind == JsonValueKind.Number && dropout.GetDouble() > 0)
+            throw new TokenizerException($"{path}: BPE model with dropout {dropout.GetRawText()} is not supported (encoding would be random)");
+        foreach (var name in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
+            if (model.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString()!.Length > 0)
+                throw new TokenizerException($"{path}: BPE model option {name} \"{v.GetString()}\" is not supported");
+    }
+
+    internal static TextNormalizer ReadNormalizer(JsonElement e, string path)
+    {
+        var steps = new List<TextNormalizer.Step>();
         AddNormalizer(e, steps, path);
         return steps.Count == 0 ? TextNormalizer.None : new TextNormalizer(steps);
     }
 
-    private static void AddNormalizer(JsonElement e, List<(string?, string?, string?)> steps, string path)
+    private static void AddNormalizer(JsonElement e, List<TextNormalizer.Step> steps, string path)
     {
         if (e.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
             return;
@@ -119,23 +135,54 @@ internal static class TokenizerJsonLoader
                 foreach (var inner in Property(e, "normalizers", path, JsonValueKind.Array).EnumerateArray())
                     AddNormalizer(inner, steps, path);
                 break;
+            case "NFC":
+                steps.Add(new TextNormalizer.UnicodeStep(NormalizationForm.FormC));
+                break;
+            case "NFD":
+                steps.Add(new TextNormalizer.UnicodeStep(NormalizationForm.FormD));
+                break;
+            case "NFKC":
+                steps.Add(new TextNormalizer.UnicodeStep(NormalizationForm.FormKC));
+                break;
+            case "NFKD":
+                steps.Add(new TextNormalizer.UnicodeStep(NormalizationForm.FormKD));
+                break;
+            case "Lowercase":
+                steps.Add(new TextNormalizer.LowercaseStep());
+                break;
             case "Prepend":
-                steps.Add((Property(e, "prepend", path, JsonValueKind.String).GetString(), null, null));
+                steps.Add(new TextNormalizer.PrependStep(Property(e, "prepend", path, JsonValueKind.String).GetString()!));
                 break;
             case "Replace":
-                steps.Add((null, StringPattern(e, path), Property(e, "content", path, JsonValueKind.String).GetString()));
+                var (literal, regex) = ReadPattern(e, path, "normalizer Replace");
+                steps.Add(new TextNormalizer.ReplaceStep(literal, regex, Property(e, "content", path, JsonValueKind.String).GetString()!));
+                break;
+            case "Strip":
+                steps.Add(new TextNormalizer.StripStep(Flag(e, "strip_left"), Flag(e, "strip_right")));
+                break;
+            case "StripAccents":
+                steps.Add(new TextNormalizer.StripAccentsStep());
                 break;
             case var other:
-                throw new TokenizerException($"{path}: normalizer '{other}' is not supported (supported: Sequence, Prepend, Replace)");
+                throw new TokenizerException($"{path}: normalizer '{other}' is not supported (supported: Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace, Strip, StripAccents)");
         }
     }
 
-    private static string StringPattern(JsonElement e, string path)
+    /// <summary>A tokenizers <c>pattern</c>: {"String": s} (taken literally) or {"Regex": r}.</summary>
+    private static (string? Literal, CodePointRegex? Regex) ReadPattern(JsonElement e, string path, string component)
     {
         var pattern = Property(e, "pattern", path, JsonValueKind.Object);
-        if (!pattern.TryGetProperty("String", out var s) || s.ValueKind != JsonValueKind.String)
-            throw new TokenizerException($"{path}: only string patterns are supported in Replace");
-        return s.GetString()!;
+        if (pattern.TryGetProperty("String", out var s) && s.ValueKind == JsonValueKind.String)
+            return (s.GetString()!, null);
+        if (pattern.TryGetProperty("Regex", out var r) && r.ValueKind == JsonValueKind.String)
+            return (null, new CodePointRegex(r.GetString()!, $"{path}: {component}"));
+        throw new TokenizerException($"{path}: {component} pattern must be {{\"String\": ...}} or {{\"Regex\": ...}}");
+    }
+
+    private static string StringPattern(JsonElement e, string path, string component)
+    {
+        var (literal, regex) = ReadPattern(e, path, component);
+        return literal ?? throw new TokenizerException($"{path}: {component} with a Regex pattern is not supported (only String)");
     }
 
     private static string TypeOf(JsonElement e, string what, string path) =>
@@ -143,41 +190,100 @@ internal static class TokenizerJsonLoader
             ? t.GetString()!
             : throw new TokenizerException($"{path}: a {what} has no \"type\"");
 
-    /// <summary>The Split regex of a byte-level pre-tokenizer, or null when there is no pre-tokenizer.</summary>
-    private static string? ReadPreTokenizer(JsonElement e, string path, out bool byteLevel)
+    /// <summary>The pre-tokenizer's steps; <paramref name="byteLevel"/> when it ends with ByteLevel (a byte-level vocab).</summary>
+    internal static PreTokenizer ReadPreTokenizer(JsonElement e, string path, out bool byteLevel)
     {
-        byteLevel = false;
-        if (e.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
-            return null;
-        var parts = TypeOf(e, "pre_tokenizer", path) == "Sequence"
-            ? Property(e, "pretokenizers", path, JsonValueKind.Array).EnumerateArray().ToList()
-            : [e];
-        string? pattern = null;
-        foreach (var part in parts)
-        {
-            switch (TypeOf(part, "pre_tokenizer", path))
-            {
-                case "Split" when pattern is null:
-                    var regex = Property(part, "pattern", path, JsonValueKind.Object);
-                    if (!regex.TryGetProperty("Regex", out var r) || !part.TryGetProperty("behavior", out var behavior) || behavior.GetString() != "Isolated" || Flag(part, "invert"))
-                        throw new TokenizerException($"{path}: only Split pre-tokenizers with a Regex pattern, behavior Isolated and no invert are supported");
-                    pattern = r.GetString();
-                    break;
-                case "ByteLevel":
-                    byteLevel = true;
-                    if (Flag(part, "add_prefix_space"))
-                        throw new TokenizerException($"{path}: ByteLevel pre-tokenizer with add_prefix_space is not supported");
-                    if (Flag(part, "use_regex"))
-                        pattern = pattern is null ? ByteLevelBpeModel.Gpt2Pattern : throw new TokenizerException($"{path}: Split followed by a regex ByteLevel pre-tokenizer is not supported");
-                    break;
-                case var other:
-                    throw new TokenizerException($"{path}: pre_tokenizer '{other}' is not supported (supported: Split + ByteLevel)");
-            }
-        }
-        if (!byteLevel)
-            throw new TokenizerException($"{path}: a pre_tokenizer without ByteLevel is not supported");
-        return pattern ?? throw new TokenizerException($"{path}: the ByteLevel pre-tokenizer has no split regex");
+        var steps = new List<PreTokenizer.Step>();
+        AddPreTokenizer(e, steps, path);
+        var at = steps.FindIndex(s => s is PreTokenizer.ByteLevelStep);
+        if (at >= 0 && at != steps.Count - 1)
+            throw new TokenizerException($"{path}: pre_tokenizer steps after ByteLevel are not supported (ByteLevel must come last)");
+        byteLevel = at >= 0;
+        return new PreTokenizer(steps);
     }
+
+    private static void AddPreTokenizer(JsonElement e, List<PreTokenizer.Step> steps, string path)
+    {
+        if (e.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            return;
+        switch (TypeOf(e, "pre_tokenizer", path))
+        {
+            case "Sequence":
+                foreach (var inner in Property(e, "pretokenizers", path, JsonValueKind.Array).EnumerateArray())
+                    AddPreTokenizer(inner, steps, path);
+                break;
+            case "Split":
+                var (literal, regex) = ReadPattern(e, path, "pre_tokenizer Split");
+                regex ??= new CodePointRegex(Regex.Escape(literal!), $"{path}: pre_tokenizer Split");
+                steps.Add(new PreTokenizer.SplitStep(regex, ReadBehavior(e, path, "Split"), Flag(e, "invert")));
+                break;
+            case "ByteLevel":
+                var useRegex = !e.TryGetProperty("use_regex", out var ur) || ur.ValueKind != JsonValueKind.False;
+                var prefix = !e.TryGetProperty("add_prefix_space", out var aps) || aps.ValueKind != JsonValueKind.False;
+                steps.Add(new PreTokenizer.ByteLevelStep(prefix, useRegex ? new CodePointRegex(ByteLevelBpeModel.Gpt2Pattern, $"{path}: pre_tokenizer ByteLevel") : null));
+                break;
+            case "Metaspace":
+                steps.Add(ReadMetaspace(e, path));
+                break;
+            case "Digits":
+                steps.Add(new PreTokenizer.CharSplitStep(PreTokenizer.IsNumeric,
+                    Flag(e, "individual_digits") ? PreTokenizer.Behavior.Isolated : PreTokenizer.Behavior.Contiguous));
+                break;
+            case "Punctuation":
+                steps.Add(new PreTokenizer.CharSplitStep(PreTokenizer.IsPunctuation,
+                    e.TryGetProperty("behavior", out _) ? ReadBehavior(e, path, "Punctuation") : PreTokenizer.Behavior.Isolated));
+                break;
+            case "WhitespaceSplit":
+                steps.Add(new PreTokenizer.CharSplitStep(PreTokenizer.IsWhitespace, PreTokenizer.Behavior.Removed));
+                break;
+            case "Whitespace":
+                steps.Add(new PreTokenizer.SplitStep(new CodePointRegex(@"\w+|[^\w\s]+", $"{path}: pre_tokenizer Whitespace"), PreTokenizer.Behavior.Removed, Invert: true));
+                break;
+            case "BertPreTokenizer":
+                steps.Add(new PreTokenizer.CharSplitStep(PreTokenizer.IsWhitespace, PreTokenizer.Behavior.Removed));
+                steps.Add(new PreTokenizer.CharSplitStep(PreTokenizer.IsPunctuation, PreTokenizer.Behavior.Isolated));
+                break;
+            case "CharDelimiterSplit":
+                var delimiter = Property(e, "delimiter", path, JsonValueKind.String).GetString()!;
+                if (delimiter.EnumerateRunes().Count() != 1)
+                    throw new TokenizerException($"{path}: pre_tokenizer CharDelimiterSplit delimiter \"{delimiter}\" must be one character");
+                var cp = char.ConvertToUtf32(delimiter, 0);
+                steps.Add(new PreTokenizer.CharSplitStep(c => c == cp, PreTokenizer.Behavior.Removed));
+                break;
+            case var other:
+                throw new TokenizerException($"{path}: pre_tokenizer '{other}' is not supported (supported: Sequence, Split, ByteLevel, Metaspace, Digits, Punctuation, WhitespaceSplit, Whitespace, BertPreTokenizer, CharDelimiterSplit)");
+        }
+    }
+
+    private static PreTokenizer.MetaspaceStep ReadMetaspace(JsonElement e, string path)
+    {
+        var replacement = Property(e, "replacement", path, JsonValueKind.String).GetString()!;
+        if (replacement.Length != 1)
+            throw new TokenizerException($"{path}: Metaspace replacement \"{replacement}\" must be one UTF-16 character");
+        var scheme = !e.TryGetProperty("prepend_scheme", out var ps) || ps.ValueKind != JsonValueKind.String ? PreTokenizer.PrependScheme.Always
+            : ps.GetString() switch
+            {
+                "always" => PreTokenizer.PrependScheme.Always,
+                "first" => PreTokenizer.PrependScheme.First,
+                "never" => PreTokenizer.PrependScheme.Never,
+                var other => throw new TokenizerException($"{path}: Metaspace prepend_scheme '{other}' is not one of always, first, never"),
+            };
+        if (e.TryGetProperty("add_prefix_space", out var aps) && aps.ValueKind == JsonValueKind.False)
+            scheme = PreTokenizer.PrependScheme.Never;
+        var split = !e.TryGetProperty("split", out var sp) || sp.ValueKind != JsonValueKind.False;
+        return new PreTokenizer.MetaspaceStep(replacement[0], scheme, split);
+    }
+
+    private static PreTokenizer.Behavior ReadBehavior(JsonElement e, string path, string component) =>
+        Property(e, "behavior", path, JsonValueKind.String).GetString() switch
+        {
+            "Removed" => PreTokenizer.Behavior.Removed,
+            "Isolated" => PreTokenizer.Behavior.Isolated,
+            "MergedWithPrevious" => PreTokenizer.Behavior.MergedWithPrevious,
+            "MergedWithNext" => PreTokenizer.Behavior.MergedWithNext,
+            "Contiguous" => PreTokenizer.Behavior.Contiguous,
+            var other => throw new TokenizerException($"{path}: pre_tokenizer {component} behavior '{other}' is not one of Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous"),
+        };
 
     private static (string[] Tokens, Dictionary<string, int> Ids) ReadVocab(JsonElement model, string path)
     {
@@ -239,6 +345,11 @@ internal static class TokenizerJsonLoader
                 return found;
             case "ByteLevel":
                 return ([], []);
+            case "RobertaProcessing" or "BertProcessing":
+                int IdOf(string name) =>
+                    e.TryGetProperty(name, out var pair) && pair.ValueKind == JsonValueKind.Array && pair.GetArrayLength() == 2 && pair[1].TryGetInt32(out var id)
+                        ? id : throw new TokenizerException($"{path}: post_processor {name} must be [token, id]");
+                return ([IdOf("cls")], [IdOf("sep")]);
             case "TemplateProcessing":
                 var specials = Property(e, "special_tokens", path, JsonValueKind.Object);
                 var prefix = new List<int>();
@@ -258,7 +369,7 @@ internal static class TokenizerJsonLoader
                 }
                 return (prefix, suffix);
             case var other:
-                throw new TokenizerException($"{path}: post_processor '{other}' is not supported (supported: TemplateProcessing, ByteLevel, Sequence)");
+                throw new TokenizerException($"{path}: post_processor '{other}' is not supported (supported: TemplateProcessing, ByteLevel, RobertaProcessing, BertProcessing, Sequence)");
         }
     }
 
@@ -283,7 +394,7 @@ internal static class TokenizerJsonLoader
                 steps.Add(new TokenDecoder.ByteLevelStep());
                 break;
             case "Replace":
-                steps.Add(new TokenDecoder.ReplaceStep(StringPattern(e, path), Property(e, "content", path, JsonValueKind.String).GetString()!));
+                steps.Add(new TokenDecoder.ReplaceStep(StringPattern(e, path, "decoder Replace"), Property(e, "content", path, JsonValueKind.String).GetString()!));
                 break;
             case "ByteFallback":
                 steps.Add(new TokenDecoder.ByteFallbackStep());
@@ -295,8 +406,16 @@ internal static class TokenizerJsonLoader
                 var content = Property(e, "content", path, JsonValueKind.String).GetString()!;
                 steps.Add(new TokenDecoder.StripStep(content[0], e.GetProperty("start").GetInt32(), e.GetProperty("stop").GetInt32()));
                 break;
+            case "Metaspace":
+                var meta = ReadMetaspace(e, path);
+                steps.Add(new TokenDecoder.MetaspaceStep(meta.Replacement, meta.Scheme != PreTokenizer.PrependScheme.Never));
+                break;
+            case "BPEDecoder":
+                var suffix = e.TryGetProperty("suffix", out var sfx) && sfx.ValueKind == JsonValueKind.String ? sfx.GetString()! : "</w>";
+                steps.Add(new TokenDecoder.SuffixStep(suffix));
+                break;
             case var other:
-                throw new TokenizerException($"{path}: decoder '{other}' is not supported (supported: ByteLevel, Replace, ByteFallback, Fuse, Strip, Sequence)");
+                throw new TokenizerException($"{path}: decoder '{other}' is not supported (supported: ByteLevel, Replace, ByteFallback, Fuse, Strip, Metaspace, BPEDecoder, Sequence)");
         }
     }
 

@@ -7,7 +7,8 @@ namespace Finetune.Torch.Seeding;
 /// <summary>
 /// The new rows of a resized model, as a small safetensors file instead of a copy of the model:
 /// <c>model.embed_tokens.new_rows</c> and, for an untied head, <c>lm_head.new_rows</c>, each
-/// (new_rows - old_rows, hidden) float32, with the first new row in the metadata.
+/// (new_rows - first_new_row, hidden) float32, with the first new row in the metadata. The first new row is
+/// the old row count, or below it when new tokens take rows the model already pads (Qwen).
 /// </summary>
 public static class SeedPatch
 {
@@ -29,19 +30,20 @@ public static class SeedPatch
         int first = int.Parse(file.Metadata["first_new_row"], System.Globalization.CultureInfo.InvariantCulture);
         using var embed = file.Read(EmbedName);
         using var head = file.Contains(HeadName) ? file.Read(HeadName) : null;
-        if (model.model.embed_tokens.weight!.shape[0] != first)
-            throw new CheckpointException(path, $"the patch extends a matrix of {first} rows, but the model has {model.model.embed_tokens.weight!.shape[0]}");
+        long rows = model.model.embed_tokens.weight!.shape[0];
+        if (rows != first && rows != first + embed.shape[0])
+            throw new CheckpointException(path, $"the patch writes rows {first}..{first + embed.shape[0] - 1}, but the model has {rows} rows");
         SetRows(model, first, embed, head);
     }
 
     /// <summary>
     /// Writes new rows from <paramref name="first"/> on into the embedding (and an untied head), resizing
-    /// the model first when it is still at <paramref name="first"/> rows.
+    /// the model first when it has fewer rows.
     /// </summary>
     public static void SetRows(CausalLM model, int first, Tensor embedRows, Tensor? headRows)
     {
         int newRows = first + (int)embedRows.shape[0];
-        if (model.model.embed_tokens.weight!.shape[0] == first) model.ResizeTokenEmbeddings(newRows);
+        if (model.model.embed_tokens.weight!.shape[0] < newRows) model.ResizeTokenEmbeddings(newRows);
         using var _ = no_grad();
         model.model.embed_tokens.weight!.narrow(0, first, newRows - first).copy_(embedRows);
         if (model.lm_head is not null && headRows is not null)
