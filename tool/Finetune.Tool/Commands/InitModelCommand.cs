@@ -15,9 +15,13 @@ public sealed class InitModelCommand : Command<InitModelCommand.Settings>
         public string Preset { get; init; } = TinyModelFactory.Preset;
 
         [CommandOption("--seed <SEED>")]
-        [Description("Seed of the random weights.")]
+        [Description("Seed of the initial weights and of the pretraining data order.")]
         [DefaultValue(1)]
         public int Seed { get; init; } = 1;
+
+        [CommandOption("--pretrain-steps <N>")]
+        [Description("Stop pretraining after N steps (default: the whole corpus, as the committed model was made).")]
+        public int? PretrainSteps { get; init; }
 
         [CommandOption("--out <DIR>")]
         [Description("Folder to write (config.json, model.safetensors, tokenizer files).")]
@@ -26,12 +30,14 @@ public sealed class InitModelCommand : Command<InitModelCommand.Settings>
         public override Spectre.Console.ValidationResult Validate() =>
             Preset != TinyModelFactory.Preset ? Spectre.Console.ValidationResult.Error($"--preset {Preset}: unknown preset (known: {TinyModelFactory.Preset})")
             : Out.Length == 0 ? Spectre.Console.ValidationResult.Error("--out DIR is required")
+            : PretrainSteps is < 1 ? Spectre.Console.ValidationResult.Error($"--pretrain-steps {PretrainSteps}: must be >= 1")
             : Spectre.Console.ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        TinyModelFactory.Create(settings.Out, settings.Seed, TinyModelFactory.DemoTexts(), TinyModelFactory.ChatTemplate());
+        TinyModelFactory.Create(settings.Out, settings.Seed, TinyModelFactory.DemoTexts(), TinyModelFactory.ChatTemplate(),
+            settings.PretrainSteps, line => System.Console.Error.WriteLine(line));
         System.Console.Error.WriteLine($"wrote {settings.Out}");
         return CliApp.Ok;
     }
