@@ -44,8 +44,11 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
             .Select(t => (Token: t, Id: tokenizer.TokenToId(t) ?? throw new PipelineException($"token {t} is missing from the extended tokenizer")))
             .ToList();
         var prompts = Prompts(run, tokenizer, tokenizerFolder);
-        var probeIds = ProbeIds(run.UpstreamDir("seed"));
-        var evaluator = new ModelEvaluator(tokenizer, Recipe.Evaluate, newTokens);
+        var probe = SeedProbe.Read(Path.Combine(run.UpstreamDir("seed"), SeedStage.ProbeFile));
+        var probeIds = probe is null ? null : new ChatPrompt(Recipe, tokenizer, tokenizerFolder).User(probe.Prompt, Recipe.Evaluate.Placement).Ids;
+        var chat = new ChatPrompt(Recipe, tokenizer, tokenizerFolder);
+        var evaluator = new ModelEvaluator(tokenizer, Recipe.Evaluate, newTokens,
+            Recipe.Evaluate.Placement == PromptPlacement.AfterUserTurn ? chat.GenerationPrompt : null);
         using var shard = TokenShard.Open(Path.Combine(run.UpstreamDir("map"), DatasetMapper.TestShard));
         run.Report($"{shard.RowCount} test rows, {prompts.Count} prompts to answer");
 
@@ -59,7 +62,7 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
         File.WriteAllLines(Path.Combine(run.OutputDir, SamplesFile), EvalJson.Samples(before, after).Select(s => s.ToJsonString(SnakeCase)));
         var history = MetricsHistory.Read(Path.Combine(run.UpstreamDir("train"), TrainStage.MetricsFile));
         LossPlot.Write(Path.Combine(run.OutputDir, PlotFile), history, $"{Recipe.Name}: loss");
-        File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), EvalReport.Render(Recipe.Name, before, after, Recipe.Seed.Probe, PlotFile));
+        File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), EvalReport.Render(Recipe.Name, before, after, probe, PlotFile, SeedProbe.Name(Recipe.Evaluate.Placement)));
 
         ModelScores Measure(string which, CausalLM model)
         {
@@ -69,22 +72,19 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
         }
     }
 
-    /// <summary>evaluate.prompts through the chat template, then the first test_questions rows of the test split (map's rendered prompts).</summary>
+    /// <summary>
+    /// evaluate.prompts through the chat template, then the first test_questions rows of the test split (map's
+    /// rendered prompts), each ending where evaluate.placement says.
+    /// </summary>
     private List<EvalPrompt> Prompts(StageRun run, HfTokenizer tokenizer, string tokenizerFolder)
     {
         var chat = new ChatPrompt(Recipe, tokenizer, tokenizerFolder);
-        var prompts = Recipe.Evaluate.Prompts.Select(p => new EvalPrompt("prompt", p, chat.User(p).Ids, null)).ToList();
+        var placement = Recipe.Evaluate.Placement;
+        var prompts = Recipe.Evaluate.Prompts.Select(p => new EvalPrompt("prompt", p, chat.User(p, placement).Ids, null)).ToList();
         var column = AnswerText.ExpectedColumn(Recipe.Data.Messages);
         var rows = TestRows.Read(Path.Combine(run.UpstreamDir("map"), DatasetMapper.TestRowsFile), Recipe.Evaluate.TestQuestions);
-        prompts.AddRange(rows.Select(r => new EvalPrompt("test", r.Question, r.PromptIds, column is null ? null : r.Column(column))));
+        prompts.AddRange(rows.Select(r => new EvalPrompt("test", r.Question, chat.Place(r.Prompt, r.PromptIds, placement), column is null ? null : r.Column(column))));
         return prompts;
-    }
-
-    /// <summary>The probe prompt's ids as the seed stage scored them (probe.json); null when the recipe has no probe.</summary>
-    private static List<int>? ProbeIds(string seedDir)
-    {
-        var probe = JsonNode.Parse(File.ReadAllText(Path.Combine(seedDir, SeedStage.ProbeFile)))!["probe"];
-        return probe?["prompt_ids"]!.AsArray().Select(id => (int)id!).ToList();
     }
 
     /// <summary>Before: the base weights with the seed stage's new rows (padding rows never produced), in fp32 on the training device.</summary>

@@ -1,3 +1,4 @@
+using Finetune.Pipeline.Evaluation;
 using System.Text.Json.Nodes;
 using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
@@ -7,7 +8,10 @@ using static TorchSharp.torch;
 
 namespace Finetune.Pipeline.Stages;
 
-/// <summary>Reads <c>seed:</c>: the new rows only (seed.safetensors) and probe.json with P(new token) before/after.</summary>
+/// <summary>
+/// Reads <c>seed:</c>: the new rows only (seed.safetensors) and probe.json with P(new token) before/after at
+/// both prompt placements (<see cref="SeedProbe"/>).
+/// </summary>
 public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
 {
     public override string Name => "seed";
@@ -52,16 +56,19 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
         var patch = Path.Combine(run.OutputDir, SeedPatch.FileName);
         SeedPatch.Write(patch, plan.OldRows, embedRows, headRows);
 
-        var probe = new JsonObject
-        {
-            ["strategy"] = Value(seed.Strategy),
-            ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
+        var seededRows = rows.Select(r => new SeedProbe.Row(r.Token, r.Id, r.Method.ToString(), r.SourceIds)).ToList();
+        var probe = seed.Probe is { } text
+            ? Probe(model, tokenizer, tokenizerFolder, plan, seededRows, (embedRows, headRows), text, run).ToJson()
+            : new JsonObject
             {
-                ["token"] = r.Token, ["id"] = r.Id, ["method"] = r.Method.ToString(),
-                ["source_ids"] = new JsonArray(r.SourceIds.Select(i => (JsonNode)i).ToArray()),
-            }).ToArray()),
-        };
-        if (seed.Probe is { } text) probe["probe"] = Probe(model, tokenizer, tokenizerFolder, plan, rows, (embedRows, headRows), text, run);
+                ["strategy"] = Value(seed.Strategy),
+                ["tied"] = plan.Tied,
+                ["rows"] = new JsonArray(seededRows.Select(r => (JsonNode)new JsonObject
+                {
+                    ["token"] = r.Token, ["id"] = r.Id, ["method"] = r.Method,
+                    ["source_ids"] = new JsonArray(r.SourceIds.Select(i => (JsonNode)i).ToArray()),
+                }).ToArray()),
+            };
         File.WriteAllText(Path.Combine(run.OutputDir, ProbeFile), probe.ToJsonString(Indented));
     }
 
@@ -93,33 +100,33 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
     }
 
     /// <summary>
-    /// P(each new token, and the copied token) as the next token after the chat-templated probe, with the
-    /// new rows at zero (before) and seeded (after). Padding rows never count.
+    /// P(each new token, and the copied reference token) as the next token after the probe prompt, at both
+    /// placements (after the user turn, as the original measured; after the generation prompt), with the new
+    /// rows at zero (before) and seeded (after). Padding rows never count.
     /// </summary>
-    private JsonObject Probe(CausalLM model, HfTokenizer tokenizer, string tokenizerFolder, ResizePlan plan, List<NewRowPlan> rows, (Tensor Embed, Tensor? Head) seeded, string text, StageRun run)
+    private SeedProbe Probe(CausalLM model, HfTokenizer tokenizer, string tokenizerFolder, ResizePlan plan, List<SeedProbe.Row> rows, (Tensor Embed, Tensor? Head) seeded, string text, StageRun run)
     {
-        var (prompt, ids) = new ChatPrompt(Recipe, tokenizer, tokenizerFolder).User(text);
+        var chat = new ChatPrompt(Recipe, tokenizer, tokenizerFolder);
+        var prompts = SeedProbe.Placements.Select(p => chat.User(text, p).Ids).ToList();
         var watched = rows.Select(r => (r.Token, r.Id)).ToList();
-        if (Recipe.Seed.From is { } from && tokenizer.TokenToId(from) is int fromId) watched.Add((from, fromId));
+        int? referenceId = Recipe.Seed.From is { } from ? tokenizer.TokenToId(from) : null;
+        if (referenceId is int fromId) watched.Add((Recipe.Seed.From!, fromId));
         var watchedIds = watched.Select(w => w.Id).ToList();
 
         model.ResizeTokenEmbeddings(plan.NewRows);
         model.RealVocabSize = plan.VocabSize;
-        var before = NextTokenProbe.Probabilities(model, ids, watchedIds);
+        var before = prompts.Select(ids => NextTokenProbe.Probabilities(model, ids, watchedIds)).ToList();
         SeedPatch.SetRows(model, plan.OldRows, seeded.Embed, seeded.Head);
-        var after = NextTokenProbe.Probabilities(model, ids, watchedIds);
-        var tokens = new JsonArray();
-        for (int i = 0; i < watched.Count; i++)
+        var after = prompts.Select(ids => NextTokenProbe.Probabilities(model, ids, watchedIds)).ToList();
+        var positions = new List<SeedProbe.Position>();
+        for (int p = 0; p < prompts.Count; p++)
         {
-            tokens.Add(new JsonObject { ["token"] = watched[i].Token, ["id"] = watched[i].Id, ["before"] = before[i], ["after"] = after[i] });
-            run.Report($"P({watched[i].Token}) {before[i]:0.000000} -> {after[i]:0.000000}");
+            var name = SeedProbe.Name(SeedProbe.Placements[p]);
+            positions.Add(new SeedProbe.Position(name, watched.Select((w, i) => (w.Token, before[p][i], after[p][i])).ToList()));
+            for (int i = 0; i < watched.Count; i++)
+                run.Report($"{name}: P({watched[i].Token}) {before[p][i]:0.000000} -> {after[p][i]:0.000000}");
         }
-        return new JsonObject
-        {
-            ["text"] = text,
-            ["prompt"] = prompt,
-            ["prompt_ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()),
-            ["tokens"] = tokens,
-        };
+        return new SeedProbe(text, Value(Recipe.Seed.Strategy)!.GetValue<string>(), plan.Tied,
+            referenceId is null ? null : Recipe.Seed.From, referenceId, rows, positions);
     }
 }
