@@ -61,10 +61,49 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
-    public async Task Bench_train_needs_exactly_one_of_model_and_preset()
+    public async Task Bench_train_takes_a_model_or_a_preset_not_both()
     {
-        var r = await ToolOutput.Run(_dir, "bench", "train", "--batch", "2");
+        var r = await ToolOutput.Run(_dir, "bench", "train", "--preset", "tiny", "--model", "x", "--batch", "2");
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("exactly one of --model PATH and --preset NAME", r.StandardError);
+        Assert.Contains("give one of --model PATH and --preset NAME, not both", r.StandardError);
+    }
+
+    [Fact]
+    public async Task Bench_train_dry_run_plans_the_tiny_preset_by_hand_numbers()
+    {
+        // 3,027,200 fp32 parameters: weights and gradients 4 bytes each, AdamW's two fp32 moments 8 bytes each.
+        var r = await ToolOutput.Run(_dir, "bench", "train", "--preset", "tiny", "--batch", "2", "--seq", "32", "--dry-run", "--json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        var json = JsonNode.Parse(Assert.Single(r.OutputLines))!;
+        Assert.Equal(3_027_200, (long)json["parameters"]!);
+        Assert.Equal(3_027_200 * 4 / 1048576.0, (double)json["weights_mb"]!, 6);
+        Assert.Equal(3_027_200 * 4 / 1048576.0, (double)json["gradients_mb"]!, 6);
+        Assert.Equal(3_027_200 * 8 / 1048576.0, (double)json["optimizer_state_mb"]!, 6);
+        Assert.Equal(0.0, (double)json["master_weights_mb"]!);
+    }
+
+    [Fact]
+    public async Task Bench_train_shape_options_build_a_model_of_that_shape()
+    {
+        // embedding and untied head 100 x 64 each, final norm 64; one layer: q and o 64 x 64, k and v 32 x 64
+        // (2 KV heads of head_dim 16), gate/up/down 128 x 64, two norms of 64: 12,864 + 12,288 + 24,576 + 128 = 49,856.
+        var r = await ToolOutput.Run(_dir, "bench", "train", "--hidden", "64", "--layers", "1", "--heads", "4", "--kv-heads", "2",
+            "--inter", "128", "--vocab", "100", "--untied", "--batch", "1", "--seq", "8", "--steps", "1", "--warmup", "0", "--json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        var json = JsonNode.Parse(Assert.Single(r.OutputLines))!;
+        Assert.Equal(49_856, (long)json["parameters"]!);
+        Assert.Equal(6, json["phases"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Bench_train_planned_peak_is_within_15_percent_of_the_measured_one()
+    {
+        // A model whose weights and state dominate (vocabulary 32,000 x hidden 512): the plan plus the measured runtime.
+        var r = await ToolOutput.Run(_dir, "bench", "train", "--hidden", "512", "--heads", "8", "--kv-heads", "2", "--inter", "1376",
+            "--vocab", "32000", "--batch", "8", "--seq", "64", "--steps", "1", "--warmup", "0", "--threads", "1", "--json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        var json = JsonNode.Parse(Assert.Single(r.OutputLines))!;
+        double planned = (double)json["planned_peak_mb"]!, measured = (double)json["peak_rss_mb"]!;
+        Assert.True(Math.Abs(planned - measured) / measured < 0.15, $"planned {planned:0} MB, measured {measured:0} MB");
     }
 }

@@ -5,18 +5,21 @@ using Finetune.Recipes;
 
 namespace Finetune.Pipeline;
 
-/// <summary>The recipe compiled into its seven stages, wired to a store and the recipe's lock file.</summary>
+/// <summary>
+/// The recipe compiled into its seven stages: each stage gets its input record, built from the recipe by
+/// that record's <c>From</c>, and nothing else of the recipe.
+/// </summary>
 public static class Job
 {
     public static IReadOnlyList<IStage> Stages(Recipe recipe) =>
     [
-        new TokenizeStage(recipe),
-        new ResizeStage(recipe),
-        new SeedStage(recipe),
-        new MapStage(recipe),
-        new TrainStage(recipe),
-        new EvaluateStage(recipe),
-        new ExportStage(recipe),
+        new TokenizeStage(TokenizeInput.From(recipe)),
+        new ResizeStage(ResizeInput.From(recipe)),
+        new SeedStage(SeedInput.From(recipe)),
+        new MapStage(MapInput.From(recipe)),
+        new TrainStage(TrainInput.From(recipe)),
+        new EvaluateStage(EvaluateInput.From(recipe)),
+        new ExportStage(ExportInput.From(recipe)),
     ];
 
     public static PipelineEngine Engine(Recipe recipe, string storeRoot) =>

@@ -210,7 +210,7 @@ public sealed class EvaluateStageTests
                 """ + "\n");
 
             var output = Directory.CreateDirectory(Path.Combine(dir, "evaluate")).FullName;
-            new EvaluateStage(recipe).Run(new StageRun
+            new EvaluateStage(EvaluateInput.From(recipe)).Run(new StageRun
             {
                 Stage = "evaluate",
                 Key = "test",

@@ -65,7 +65,7 @@ public sealed class MapStageTests
     {
         var output = Path.Combine(_dir, "out");
         var run = Run(output);
-        new MapStage(WriteRecipe()).Run(run);
+        new MapStage(MapInput.From(WriteRecipe())).Run(run);
 
         var stats = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "stats.json")))!;
         Assert.Equal(8, (int)stats["rows_read"]!);
@@ -107,7 +107,7 @@ public sealed class MapStageTests
     public void An_unpinned_date_string_is_reported()
     {
         var run = Run(Path.Combine(_dir, "out"));
-        new MapStage(WriteRecipe(templateVars: "loss_on: all")).Run(run);
+        new MapStage(MapInput.From(WriteRecipe(templateVars: "loss_on: all"))).Run(run);
         var events = ((RecordingObserver)run.Observer).Events;
         Assert.Equal("msg map: warning: chat template tokenizer_config.json reads date_string, which data.template_vars does not pin: " +
                      "it renders today's date, so the shards change from day to day", events[0]);
@@ -121,7 +121,7 @@ public sealed class MapStageTests
     {
         var recipe = WriteRecipe();
         File.AppendAllText(Path.Combine(_dir, "data.jsonl"), """{"instruction": "q", "output": "a"}""" + "\n");
-        var error = Assert.Throws<Finetune.Pipeline.Data.DataException>(() => new MapStage(recipe).Run(Run(Path.Combine(_dir, "out"))));
+        var error = Assert.Throws<Finetune.Pipeline.Data.DataException>(() => new MapStage(MapInput.From(recipe)).Run(Run(Path.Combine(_dir, "out"))));
         Assert.Equal($"{Path.Combine(_dir, "data.jsonl")}: line 9: data.messages[1].content reads column 'reasoning', which the row does not have (columns: instruction, output) (on_bad_row: skip drops such rows)",
             error.Message);
     }
@@ -133,7 +133,7 @@ public sealed class MapStageTests
         File.AppendAllText(Path.Combine(_dir, "data.jsonl"), """{"instruction": "q", "output": "a"}""" + "\n");
         var tokenize = new FakeStage("tokenize") { Body = r => WriteTokenizeOutput(r.OutputDir) };
         var store = new ArtifactStore(Path.Combine(_dir, "store"));
-        var engine = new PipelineEngine([tokenize, new MapStage(recipe)], store, RecipeLock.Load(Path.Combine(_dir, "tiny.yaml.lock")));
+        var engine = new PipelineEngine([tokenize, new MapStage(MapInput.From(recipe))], store, RecipeLock.Load(Path.Combine(_dir, "tiny.yaml.lock")));
 
         var plans = engine.Run(new RunOptions(), new RecordingObserver());
 

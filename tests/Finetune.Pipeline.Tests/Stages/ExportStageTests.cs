@@ -23,7 +23,7 @@ public sealed class ExportStageTests
         }
         var output = Path.Combine(kit.Dir, "export-out");
         Directory.CreateDirectory(output);
-        var stage = new ExportStage(kit.Recipe);
+        var stage = new ExportStage(ExportInput.From(kit.Recipe));
         stage.Run(new StageRun
         {
             Stage = "export", Key = "k", OutputDir = output, WorkDir = kit.Dir, Observer = new RecordingObserverStub(),

@@ -6,20 +6,21 @@ using Finetune.Text.Tokenizers;
 namespace Finetune.Pipeline.Stages;
 
 /// <summary>
-/// A user prompt as the recipe's chat template renders it (the model's own, or <c>data.chat_template</c>),
-/// with the pinned <c>template_vars</c>, tokenized as the map stage tokenizes conversations
-/// (<see cref="ConversationTokenizer.RenderPrompt"/>): what a chat model sees before answering, ending
-/// after the user turn or after the generation prompt (<see cref="PromptPlacement"/>).
+/// A user prompt as the recipe's chat template renders it (the model's own, or the file
+/// <c>data.chat_template</c> names), with the pinned <c>template_vars</c>, tokenized as the map stage tokenizes
+/// conversations (<see cref="ConversationTokenizer.RenderPrompt"/>): what a chat model sees before answering,
+/// ending after the user turn or after the generation prompt (<see cref="PromptPlacement"/>).
 /// </summary>
-public sealed class ChatPrompt(Recipe recipe, HfTokenizer tokenizer, string tokenizerFolder)
+public sealed class ChatPrompt(string? templateFile, IReadOnlyDictionary<string, string> templateVars, HfTokenizer tokenizer, string tokenizerFolder)
 {
+    // A prompt has no loss mask, so loss_on plays no part in rendering it.
     private readonly ConversationTokenizer _conversations =
-        new(tokenizer, LoadTemplate(recipe, tokenizerFolder), recipe.Data.TemplateVars, recipe.Data.LossOn);
+        new(tokenizer, LoadTemplate(templateFile, tokenizerFolder), templateVars, LossOn.Assistant);
 
-    /// <summary>The recipe's chat template: the extended tokenizer folder's own, or the file <c>data.chat_template</c> names.</summary>
-    public static ChatTemplate LoadTemplate(Recipe recipe, string tokenizerFolder) => recipe.Data.ChatTemplate == "model"
+    /// <summary>The chat template: the extended tokenizer folder's own, or <paramref name="templateFile"/> when the recipe names one.</summary>
+    public static ChatTemplate LoadTemplate(string? templateFile, string tokenizerFolder) => templateFile is null
         ? ChatTemplate.LoadFromModel(tokenizerFolder)
-        : ChatTemplate.Load(recipe.ResolvePath(recipe.Data.ChatTemplate));
+        : ChatTemplate.Load(templateFile);
 
     /// <summary>One user turn followed by the generation prompt.</summary>
     public (string Text, IReadOnlyList<int> Ids) User(string content) => User(content, PromptPlacement.AfterGenerationPrompt);

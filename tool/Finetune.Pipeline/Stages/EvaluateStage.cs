@@ -1,15 +1,11 @@
 using System.Text.Json.Nodes;
 using Finetune.Pipeline.Evaluation;
 using Finetune.Pipeline.Mapping;
-using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.Models;
 using Finetune.Torch.Seeding;
 using static TorchSharp.torch;
-using Finetune.Torch.Training.Optimizers;
 using Finetune.Torch.Training.Data;
-using Finetune.Torch.Training.Bench;
-using Finetune.Torch.Training.Loop;
 
 namespace Finetune.Pipeline.Stages;
 
@@ -17,7 +13,7 @@ namespace Finetune.Pipeline.Stages;
 /// Reads <c>evaluate:</c>: measures the seeded base (before) and the trained model (after) on the test split
 /// and on generated answers, and writes eval.json, samples.jsonl, loss.png and report.md (keys in recipes/EVAL.md).
 /// </summary>
-public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
+public sealed class EvaluateStage(EvaluateInput input) : Stage<EvaluateInput>(input)
 {
     public override string Name => "evaluate";
 
@@ -25,44 +21,39 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
 
     public override IReadOnlyList<string> Upstream => ["tokenize", "seed", "map", "train"];
 
-    public override StageDeclaration Declare() => new(
-        new JsonObject { ["evaluate"] = Section(Recipe.Evaluate) },
-        ModelFiles.Config(ModelPath).Concat(ModelFiles.Weights(ModelPath)).DistinctBy(f => f.Label).ToDictionary(f => f.Label, f => f.Path));
-
     public const string EvalFile = "eval.json";
     public const string SamplesFile = "samples.jsonl";
     public const string PlotFile = "loss.png";
     public const string ReportFile = "report.md";
 
-    /// <summary>The train stage's output: the fine-tuned model folder and its metrics log.</summary>
-
-    public override void Run(StageRun run)
+    protected override void Run(EvaluateInput input, StageRun run)
     {
         var tokenizerFolder = Path.Combine(run.UpstreamDir("tokenize"), TokenizeStage.TokenizerFolder);
         var tokenizer = HfTokenizer.FromFolder(tokenizerFolder);
-        var newTokens = Recipe.Tokens.Add
+        var newTokens = input.Add
             .Select(t => (Token: t, Id: tokenizer.TokenToId(t) ?? throw new PipelineException($"token {t} is missing from the extended tokenizer")))
             .ToList();
-        var prompts = Prompts(run, tokenizer, tokenizerFolder);
+        var prompts = Prompts(input, run, tokenizer, tokenizerFolder);
+        var chat = new ChatPrompt(input.TemplateFile, input.TemplateVars, tokenizer, tokenizerFolder);
         var probe = SeedProbe.Read(Path.Combine(run.UpstreamDir("seed"), SeedStage.ProbeFile));
-        var probeIds = probe is null ? null : new ChatPrompt(Recipe, tokenizer, tokenizerFolder).User(probe.Prompt, Recipe.Evaluate.Placement).Ids;
-        var chat = new ChatPrompt(Recipe, tokenizer, tokenizerFolder);
-        var evaluator = new ModelEvaluator(tokenizer, Recipe.Evaluate, newTokens,
-            Recipe.Evaluate.Placement == PromptPlacement.AfterUserTurn ? chat.GenerationPrompt : null);
+        var probeIds = probe is null ? null : chat.User(probe.Prompt, input.Evaluate.Placement).Ids;
+        var evaluator = new ModelEvaluator(tokenizer, input.Evaluate, newTokens,
+            input.Evaluate.Placement == PromptPlacement.AfterUserTurn ? chat.GenerationPrompt : null);
         using var shard = TokenShard.Open(Path.Combine(run.UpstreamDir("map"), DatasetMapper.TestShard));
         run.Report($"{shard.RowCount} test rows, {prompts.Count} prompts to answer");
 
+        var device = Placement.DeviceOf(input.Device);
         ModelScores before, after;
-        using (var seeded = LoadSeededBase(run.UpstreamDir("seed"), tokenizer.VocabSize))
+        using (var seeded = LoadSeededBase(input.ModelPath, device, run.UpstreamDir("seed"), tokenizer.VocabSize))
             before = Measure("before", seeded);
-        using (var trained = LoadTrained(run.UpstreamDir("train"), tokenizer.VocabSize))
+        using (var trained = LoadTrained(run.UpstreamDir("train"), device, tokenizer.VocabSize))
             after = Measure("after", trained);
 
         File.WriteAllText(Path.Combine(run.OutputDir, EvalFile), EvalJson.Build(before, after).ToJsonString(Indented));
         File.WriteAllLines(Path.Combine(run.OutputDir, SamplesFile), EvalJson.Samples(before, after).Select(s => s.ToJsonString(SnakeCase)));
         var history = MetricsHistory.Read(Path.Combine(run.UpstreamDir("train"), TrainStage.MetricsFile));
-        LossPlot.Write(Path.Combine(run.OutputDir, PlotFile), history, $"{Recipe.Name}: loss");
-        File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), EvalReport.Render(Recipe.Name, before, after, probe, PlotFile, SeedProbe.Name(Recipe.Evaluate.Placement)));
+        LossPlot.Write(Path.Combine(run.OutputDir, PlotFile), history, $"{input.Name}: loss");
+        File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), EvalReport.Render(input.Name, before, after, probe, PlotFile, SeedProbe.Name(input.Evaluate.Placement)));
 
         ModelScores Measure(string which, CausalLM model)
         {
@@ -76,21 +67,21 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
     /// evaluate.prompts through the chat template, then the first test_questions rows of the test split (map's
     /// rendered prompts), each ending where evaluate.placement says.
     /// </summary>
-    private List<EvalPrompt> Prompts(StageRun run, HfTokenizer tokenizer, string tokenizerFolder)
+    private static List<EvalPrompt> Prompts(EvaluateInput input, StageRun run, HfTokenizer tokenizer, string tokenizerFolder)
     {
-        var chat = new ChatPrompt(Recipe, tokenizer, tokenizerFolder);
-        var placement = Recipe.Evaluate.Placement;
-        var prompts = Recipe.Evaluate.Prompts.Select(p => new EvalPrompt("prompt", p, chat.User(p, placement).Ids, null)).ToList();
-        var column = AnswerText.ExpectedColumn(Recipe.Data.Messages);
-        var rows = TestRows.Read(Path.Combine(run.UpstreamDir("map"), DatasetMapper.TestRowsFile), Recipe.Evaluate.TestQuestions);
+        var chat = new ChatPrompt(input.TemplateFile, input.TemplateVars, tokenizer, tokenizerFolder);
+        var placement = input.Evaluate.Placement;
+        var prompts = input.Evaluate.Prompts.Select(p => new EvalPrompt("prompt", p, chat.User(p, placement).Ids, null)).ToList();
+        var column = AnswerText.ExpectedColumn(input.Messages);
+        var rows = TestRows.Read(Path.Combine(run.UpstreamDir("map"), DatasetMapper.TestRowsFile), input.Evaluate.TestQuestions);
         prompts.AddRange(rows.Select(r => new EvalPrompt("test", r.Question, chat.Place(r.Prompt, r.PromptIds, placement), column is null ? null : r.Column(column))));
         return prompts;
     }
 
     /// <summary>Before: the base weights with the seed stage's new rows (padding rows never produced), in fp32 on the training device.</summary>
-    private CausalLM LoadSeededBase(string seedDir, int vocabSize)
+    private static CausalLM LoadSeededBase(string modelPath, Device device, string seedDir, int vocabSize)
     {
-        var model = CausalLM.Load(ModelPath, ScalarType.Float32, TrainStage.Placement(Recipe).Device);
+        var model = CausalLM.Load(modelPath, ScalarType.Float32, device);
         SeedPatch.Apply(model, Path.Combine(seedDir, SeedPatch.FileName));
         model.RealVocabSize = vocabSize;
         model.eval();
@@ -98,9 +89,9 @@ public sealed class EvaluateStage(Recipe recipe) : RecipeStage(recipe)
     }
 
     /// <summary>After: the train stage's fine-tuned, already resized model.</summary>
-    private CausalLM LoadTrained(string trainDir, int vocabSize)
+    private static CausalLM LoadTrained(string trainDir, Device device, int vocabSize)
     {
-        var model = CausalLM.Load(Path.Combine(trainDir, TrainStage.ModelFolder), ScalarType.Float32, TrainStage.Placement(Recipe).Device);
+        var model = CausalLM.Load(Path.Combine(trainDir, TrainStage.ModelFolder), ScalarType.Float32, device);
         model.RealVocabSize = vocabSize;
         model.eval();
         return model;

@@ -14,7 +14,7 @@ namespace Finetune.Pipeline.Stages;
 /// and chat template, special_tokens_map, generation_config with every end id). After writing, the folder
 /// is loaded back with our own loader and its logits on the probe prompt must equal the trained model's.
 /// </summary>
-public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishingStage
+public sealed class ExportStage(ExportInput input) : Stage<ExportInput>(input), IPublishingStage
 {
     public const string ModelFolder = "model";
     public const string ParityFile = "parity.json";
@@ -28,20 +28,16 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
 
     public override IReadOnlyList<string> Upstream => ["tokenize", "resize", "train"];
 
-    public override StageDeclaration Declare() => new(
-        new JsonObject { ["export"] = Section(Recipe.Export, "path") },
-        ModelFiles.Config(ModelPath).ToDictionary(f => f.Label, f => f.Path));
-
-    public override void Run(StageRun run)
+    protected override void Run(ExportInput input, StageRun run)
     {
-        if (Recipe.Export.Format != ExportFormat.Hf)
-            throw new PipelineException($"{Recipe.SourcePath}: export.format {Value(Recipe.Export.Format)} is not supported yet (hf is)");
+        if (input.Format != ExportFormat.Hf)
+            throw new PipelineException($"{input.RecipePath}: export.format {Spelling(input.Format)} is not supported yet (hf is)");
         var plan = ResizePlan.Read(run.UpstreamDir("resize"));
         var tokenizerFolder = Path.Combine(run.UpstreamDir("tokenize"), TokenizeStage.TokenizerFolder);
         var tokenizer = HfTokenizer.FromFolder(tokenizerFolder);
         var folder = Path.Combine(run.OutputDir, ModelFolder);
         Directory.CreateDirectory(folder);
-        var dtype = Recipe.Export.Dtype switch
+        var dtype = input.Dtype switch
         {
             ModelDtype.Fp32 => ScalarType.Float32,
             ModelDtype.F16 => ScalarType.Float16,
@@ -49,20 +45,19 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
         };
 
         using var trained = CausalLM.Load(Path.Combine(run.UpstreamDir("train"), TrainStage.ModelFolder), ScalarType.Float32);
-        WriteWeights(trained, folder, dtype);
+        WriteWeights(trained, folder, dtype, input.MaxShardSize.Bytes);
         WriteConfig(trained.Config, folder, dtype, tokenizer);
-        WriteTokenizer(tokenizer, tokenizerFolder, folder);
-        WriteGenerationConfig(folder, tokenizer);
+        WriteTokenizer(tokenizer, tokenizerFolder, folder, input.TemplateFile);
+        WriteGenerationConfig(input.ModelPath, folder, tokenizer);
 
-        var parity = CheckParity(trained, folder, dtype, plan, tokenizer, tokenizerFolder);
+        var parity = CheckParity(input, trained, folder, dtype, plan, tokenizer, tokenizerFolder);
         File.WriteAllText(Path.Combine(run.OutputDir, ParityFile), parity.ToJsonString(Indented));
-        run.Report($"exported a Hugging Face folder ({Value(Recipe.Export.Dtype)}); reload parity: max |logit diff| {(double)parity["max_abs_logit_diff"]!:g3}");
+        run.Report($"exported a Hugging Face folder ({Spelling(input.Dtype)}); reload parity: max |logit diff| {(double)parity["max_abs_logit_diff"]!:g3}");
     }
 
     public void Publish(string entryDir, IPipelineObserver observer)
     {
-        if (Recipe.Export.Path is not { } target) return;
-        var destination = Recipe.ResolvePath(target);
+        if (Input.PublishPath is not { } destination) return;
         var source = Path.Combine(entryDir, ModelFolder);
         var parent = Path.GetDirectoryName(Path.GetFullPath(destination))!;
         Directory.CreateDirectory(parent);
@@ -82,14 +77,14 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
         observer.Message(Name, $"published {destination}");
     }
 
-    private void WriteWeights(CausalLM model, string folder, ScalarType dtype)
+    private static void WriteWeights(CausalLM model, string folder, ScalarType dtype, long maxShardBytes)
     {
         using var scope = NewDisposeScope();
         // StateNames lists a tied embedding once, under model.embed_tokens.weight, as transformers saves it.
         var tensors = model.StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().to(dtype))).ToList();
         long bytes = tensors.Sum(t => t.Value.NumberOfElements * t.Value.ElementSize);
-        if (bytes > Recipe.Export.MaxShardSize.Bytes)
-            SafetensorsWriter.WriteSharded(folder, tensors, Recipe.Export.MaxShardSize.Bytes);
+        if (bytes > maxShardBytes)
+            SafetensorsWriter.WriteSharded(folder, tensors, maxShardBytes);
         else
             SafetensorsWriter.Write(Path.Combine(folder, Checkpoint.SingleFileName), tensors);
     }
@@ -102,13 +97,13 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
     }
 
     /// <summary>tokenizer.json and tokenizer_config.json as the tokenize stage wrote them, with the recipe's chat template.</summary>
-    private void WriteTokenizer(HfTokenizer tokenizer, string tokenizerFolder, string folder)
+    private static void WriteTokenizer(HfTokenizer tokenizer, string tokenizerFolder, string folder, string? templateFile)
     {
         File.Copy(Path.Combine(tokenizerFolder, "tokenizer.json"), Path.Combine(folder, "tokenizer.json"));
         var configPath = Path.Combine(tokenizerFolder, "tokenizer_config.json");
         var config = File.Exists(configPath) ? JsonNode.Parse(File.ReadAllText(configPath))!.AsObject() : new JsonObject();
-        if (Recipe.Data.ChatTemplate != "model")
-            config["chat_template"] = File.ReadAllText(Recipe.ResolvePath(Recipe.Data.ChatTemplate));
+        if (templateFile != null)
+            config["chat_template"] = File.ReadAllText(templateFile);
         File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), config.ToJsonString(Indented) + "\n");
         var map = new JsonObject();
         if (tokenizer.BosToken is { } bos) map["bos_token"] = bos;
@@ -118,9 +113,9 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
     }
 
     /// <summary>The base generation_config.json (if any) with every end id: the model's, the tokenizer's and <c>&lt;|eot_id|&gt;</c>.</summary>
-    private void WriteGenerationConfig(string folder, HfTokenizer tokenizer)
+    private static void WriteGenerationConfig(string modelPath, string folder, HfTokenizer tokenizer)
     {
-        var basePath = ModelFiles.IsGguf(ModelPath) ? null : Path.Combine(ModelPath, "generation_config.json");
+        var basePath = ModelFiles.IsGguf(modelPath) ? null : Path.Combine(modelPath, "generation_config.json");
         var config = basePath != null && File.Exists(basePath) ? JsonNode.Parse(File.ReadAllText(basePath))!.AsObject() : new JsonObject();
         var eos = new SortedSet<int>(tokenizer.EosIds);
         switch (config["eos_token_id"])
@@ -136,10 +131,9 @@ public sealed class ExportStage(Recipe recipe) : RecipeStage(recipe), IPublishin
     }
 
     /// <summary>Reloads the written folder and compares logits with the trained model (cast to the export dtype) on the probe.</summary>
-    private JsonObject CheckParity(CausalLM trained, string folder, ScalarType dtype, ResizePlan plan, HfTokenizer tokenizer, string tokenizerFolder)
+    private static JsonObject CheckParity(ExportInput export, CausalLM trained, string folder, ScalarType dtype, ResizePlan plan, HfTokenizer tokenizer, string tokenizerFolder)
     {
-        var probe = Recipe.Seed.Probe ?? Recipe.Evaluate.Prompts.FirstOrDefault() ?? "Hello";
-        var (_, ids) = new ChatPrompt(Recipe, tokenizer, tokenizerFolder).User(probe);
+        var (_, ids) = new ChatPrompt(export.TemplateFile, export.TemplateVars, tokenizer, tokenizerFolder).User(export.ParityPrompt);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         // float16 weights compute in float32 (round the trained weights through float16 to compare like with like).

@@ -1,13 +1,11 @@
-using System.Text.Json.Nodes;
 using Finetune.Pipeline.Mapping;
-using Finetune.Recipes;
 using Finetune.Text.Templates;
 using Finetune.Text.Tokenizers;
 
 namespace Finetune.Pipeline.Stages;
 
 /// <summary>Reads <c>data:</c>: train/test token shards (ids + loss mask) and stats.json.</summary>
-public sealed class MapStage(Recipe recipe) : RecipeStage(recipe)
+public sealed class MapStage(MapInput input) : Stage<MapInput>(input)
 {
     public override string Name => "map";
 
@@ -15,27 +13,18 @@ public sealed class MapStage(Recipe recipe) : RecipeStage(recipe)
 
     public override IReadOnlyList<string> Upstream => ["tokenize"];
 
-    public override StageDeclaration Declare() => new(
-        new JsonObject
-        {
-            ["data"] = Section(Recipe.Data, "path"),
-            ["max_seq_length"] = Recipe.Train.MaxSeqLength,
-        },
-        DatasetFiles().Concat(TemplateFile()).ToDictionary(f => f.Label, f => f.Path));
-
-    public override void Run(StageRun run)
+    protected override void Run(MapInput data, StageRun run)
     {
-        if (!Recipe.HasData) throw new PipelineException($"{Recipe.SourcePath}: the recipe has no data section, so there is nothing to map");
-        var data = Recipe.Data;
+        if (data.DataPath is null) throw new PipelineException($"{data.RecipePath}: the recipe has no data section, so there is nothing to map");
         var folder = Path.Combine(run.UpstreamDir("tokenize"), TokenizeStage.TokenizerFolder);
         var tokenizer = HfTokenizer.FromFolder(folder);
-        var template = ChatPrompt.LoadTemplate(Recipe, folder);
+        var template = ChatPrompt.LoadTemplate(data.TemplateFile, folder);
         if (template.UndeclaredVariables.Contains("date_string") && !data.TemplateVars.ContainsKey("date_string"))
             run.Report($"warning: chat template {template.Name} reads date_string, which data.template_vars does not pin: " +
                        "it renders today's date, so the shards change from day to day");
         var conversations = new ConversationTokenizer(tokenizer, template, data.TemplateVars, data.LossOn);
-        var mapper = new DatasetMapper(new MessageMapper(data.Messages), conversations, data.OnBadRow, Recipe.Train.MaxSeqLength);
-        var stats = mapper.Run(Recipe.ResolvePath(data.Path!), data.Take, data.TestFraction, data.ShuffleSeed, run.OutputDir);
+        var mapper = new DatasetMapper(new MessageMapper(data.Messages), conversations, data.OnBadRow, data.MaxSeqLength);
+        var stats = mapper.Run(data.DataPath, data.Take, data.TestFraction, data.ShuffleSeed, run.OutputDir);
         var skipped = stats.Train.Skipped.Values.Sum() + stats.Test.Skipped.Values.Sum();
         var dropped = stats.Train.Dropped.Values.Sum() + stats.Test.Dropped.Values.Sum();
         run.Report($"{stats.RowsRead} rows: {stats.Train.Rows} train, {stats.Test.Rows} test; " +

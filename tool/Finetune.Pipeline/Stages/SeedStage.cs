@@ -12,7 +12,7 @@ namespace Finetune.Pipeline.Stages;
 /// Reads <c>seed:</c>: the new rows only (seed.safetensors) and probe.json with P(new token) before/after at
 /// both prompt placements (<see cref="SeedProbe"/>).
 /// </summary>
-public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
+public sealed class SeedStage(SeedInput input) : Stage<SeedInput>(input)
 {
     public override string Name => "seed";
 
@@ -20,32 +20,22 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
 
     public override IReadOnlyList<string> Upstream => ["tokenize", "resize"];
 
-    public override StageDeclaration Declare() => new(
-        new JsonObject
-        {
-            ["seed"] = Section(Recipe.Seed),
-            ["chat_template"] = Recipe.Data.ChatTemplate,
-            ["template_vars"] = Section(Recipe.Data.TemplateVars),
-        },
-        ModelFiles.Config(ModelPath).Concat(ModelFiles.Weights(ModelPath)).Concat(TemplateFile()).DistinctBy(f => f.Label).ToDictionary(f => f.Label, f => f.Path));
-
     public const string ProbeFile = "probe.json";
 
-    public override void Run(StageRun run)
+    protected override void Run(SeedInput seed, StageRun run)
     {
         var plan = ResizePlan.Read(run.UpstreamDir("resize"));
         var tokenizerFolder = Path.Combine(run.UpstreamDir("tokenize"), TokenizeStage.TokenizerFolder);
-        var baseTokenizer = HfTokenizer.Load(ModelPath);
+        var baseTokenizer = HfTokenizer.Load(seed.ModelPath);
         var tokenizer = HfTokenizer.FromFolder(tokenizerFolder);
-        var rows = NewRowPlans(baseTokenizer, tokenizer, plan.OldRows);
-        var seed = Recipe.Seed;
+        var rows = NewRowPlans(seed, baseTokenizer, tokenizer, plan.OldRows);
         bool input = seed.Rows.Contains(SeedMatrix.Input);
         bool output = seed.Rows.Contains(SeedMatrix.Output);
         if (plan.Tied && output && !input)
-            throw new PipelineException($"{Recipe.SourcePath}: seed.rows: [output] on a model with a tied head: the output rows are the input rows; seed [input]");
+            throw new PipelineException($"{seed.RecipePath}: seed.rows: [output] on a model with a tied head: the output rows are the input rows; seed [input]");
         if (plan.Tied && output) run.Report("seed.rows: output ignored: the head is tied to the input embedding (one matrix)");
 
-        using var model = CausalLM.Load(ModelPath, ScalarType.Float32);
+        using var model = CausalLM.Load(seed.ModelPath, ScalarType.Float32);
         int count = plan.NewRows - plan.OldRows;
         using var embedRows = input
             ? EmbeddingSeeder.Seed(model.model.embed_tokens.weight!, rows, count, plan.OldRows, seed.RandomSeed)
@@ -58,10 +48,10 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
 
         var seededRows = rows.Select(r => new SeedProbe.Row(r.Token, r.Id, r.Method.ToString(), r.SourceIds)).ToList();
         var probe = seed.Probe is { } text
-            ? Probe(model, tokenizer, tokenizerFolder, plan, seededRows, (embedRows, headRows), text, run).ToJson()
+            ? Probe(seed, model, tokenizer, tokenizerFolder, plan, seededRows, (embedRows, headRows), text, run).ToJson()
             : new JsonObject
             {
-                ["strategy"] = Value(seed.Strategy),
+                ["strategy"] = Spelling(seed.Strategy),
                 ["tied"] = plan.Tied,
                 ["rows"] = new JsonArray(seededRows.Select(r => (JsonNode)new JsonObject
                 {
@@ -73,11 +63,10 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
     }
 
     /// <summary>One plan per genuinely new token (a token the base already had is not a new row).</summary>
-    private List<NewRowPlan> NewRowPlans(HfTokenizer baseTokenizer, HfTokenizer tokenizer, int oldRows)
+    private static List<NewRowPlan> NewRowPlans(SeedInput seed, HfTokenizer baseTokenizer, HfTokenizer tokenizer, int oldRows)
     {
-        var seed = Recipe.Seed;
         var plans = new List<NewRowPlan>();
-        foreach (var token in Recipe.Tokens.Add)
+        foreach (var token in seed.Add)
         {
             int id = tokenizer.TokenToId(token) ?? throw new PipelineException($"token {token} is missing from the extended tokenizer");
             if (id < oldRows) continue;
@@ -88,7 +77,7 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
             }
             plans.Add(seed.Strategy switch
             {
-                SeedStrategy.Copy => new NewRowPlan(token, id, SeedMethod.Copy, [TokenContract.SingleTokenId(baseTokenizer, seed.From!, "seed.from")]),
+                SeedStrategy.Copy => new NewRowPlan(token, id, SeedMethod.Copy, [TokenContract.SingleTokenId(baseTokenizer, seed.CopyFrom!, "seed.from")]),
                 SeedStrategy.SubwordMean => new NewRowPlan(token, id, SeedMethod.SubwordMean, baseTokenizer.Encode(token)),
                 SeedStrategy.Mean => new NewRowPlan(token, id, SeedMethod.Mean, []),
                 SeedStrategy.MeanCov => new NewRowPlan(token, id, SeedMethod.MeanCov, []),
@@ -104,13 +93,13 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
     /// placements (after the user turn, as the original measured; after the generation prompt), with the new
     /// rows at zero (before) and seeded (after). Padding rows never count.
     /// </summary>
-    private SeedProbe Probe(CausalLM model, HfTokenizer tokenizer, string tokenizerFolder, ResizePlan plan, List<SeedProbe.Row> rows, (Tensor Embed, Tensor? Head) seeded, string text, StageRun run)
+    private static SeedProbe Probe(SeedInput seed, CausalLM model, HfTokenizer tokenizer, string tokenizerFolder, ResizePlan plan, List<SeedProbe.Row> rows, (Tensor Embed, Tensor? Head) seeded, string text, StageRun run)
     {
-        var chat = new ChatPrompt(Recipe, tokenizer, tokenizerFolder);
+        var chat = new ChatPrompt(seed.TemplateFile, seed.TemplateVars, tokenizer, tokenizerFolder);
         var prompts = SeedProbe.Placements.Select(p => chat.User(text, p).Ids).ToList();
         var watched = rows.Select(r => (r.Token, r.Id)).ToList();
-        int? referenceId = Recipe.Seed.From is { } from ? tokenizer.TokenToId(from) : null;
-        if (referenceId is int fromId) watched.Add((Recipe.Seed.From!, fromId));
+        int? referenceId = seed.CopyFrom is { } from ? tokenizer.TokenToId(from) : null;
+        if (referenceId is int fromId) watched.Add((seed.CopyFrom!, fromId));
         var watchedIds = watched.Select(w => w.Id).ToList();
 
         model.ResizeTokenEmbeddings(plan.NewRows);
@@ -126,7 +115,6 @@ public sealed class SeedStage(Recipe recipe) : RecipeStage(recipe)
             for (int i = 0; i < watched.Count; i++)
                 run.Report($"{name}: P({watched[i].Token}) {before[p][i]:0.000000} -> {after[p][i]:0.000000}");
         }
-        return new SeedProbe(text, Value(Recipe.Seed.Strategy)!.GetValue<string>(), plan.Tied,
-            referenceId is null ? null : Recipe.Seed.From, referenceId, rows, positions);
+        return new SeedProbe(text, Spelling(seed.Strategy), plan.Tied, referenceId is null ? null : seed.CopyFrom, referenceId, rows, positions);
     }
 }

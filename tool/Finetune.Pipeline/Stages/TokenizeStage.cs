@@ -1,12 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
 
 namespace Finetune.Pipeline.Stages;
 
 /// <summary>Reads <c>tokens:</c>: the extended tokenizer files, the new ids, probe encodings before/after and the token contract check.</summary>
-public sealed class TokenizeStage(Recipe recipe) : RecipeStage(recipe)
+public sealed class TokenizeStage(TokenizeInput input) : Stage<TokenizeInput>(input)
 {
     public override string Name => "tokenize";
 
@@ -14,30 +13,20 @@ public sealed class TokenizeStage(Recipe recipe) : RecipeStage(recipe)
 
     public override IReadOnlyList<string> Upstream => [];
 
-    public override StageDeclaration Declare() => new(
-        new JsonObject
-        {
-            ["tokens"] = Section(Recipe.Tokens),
-            ["seed_from"] = Recipe.Seed.From,
-            ["seed_overrides"] = Section(Recipe.Seed.Overrides),
-        },
-        ModelFiles.Tokenizer(ModelPath).ToDictionary(f => f.Label, f => f.Path));
-
     /// <summary>The extended tokenizer's folder inside the stage output (tokenizer.json + tokenizer_config.json).</summary>
     public const string TokenizerFolder = "tokenizer";
 
     public const string ReportFile = "report.json";
 
-    public override void Run(StageRun run)
+    protected override void Run(TokenizeInput input, StageRun run)
     {
-        var baseTokenizer = HfTokenizer.Load(ModelPath);
-        var tokens = Recipe.Tokens;
-        var extended = baseTokenizer.WithAddedTokens(tokens.Add, tokens.Special, out var warnings);
+        var baseTokenizer = HfTokenizer.Load(input.ModelPath);
+        var extended = baseTokenizer.WithAddedTokens(input.Add, input.Special, out var warnings);
         foreach (var w in warnings) run.Report($"warning: {w}");
-        if (tokens.PadToken is { } pad) extended = extended.WithPadToken(pad);
+        if (input.PadToken is { } pad) extended = extended.WithPadToken(pad);
 
-        var contract = TokenContract.Check(baseTokenizer, extended, tokens.Add, Recipe.Seed.From);
-        foreach (var (token, source) in Recipe.Seed.Overrides)
+        var contract = TokenContract.Check(baseTokenizer, extended, input.Add, input.SeedFrom);
+        foreach (var (token, source) in input.SeedOverrides)
             TokenContract.SingleTokenId(baseTokenizer, source, $"seed.overrides[{token}]");
         var broken = contract.Tokens.FirstOrDefault(t => !t.Passed);
         if (broken != null)
@@ -50,11 +39,11 @@ public sealed class TokenizeStage(Recipe recipe) : RecipeStage(recipe)
         {
             ["base_vocab_size"] = baseTokenizer.VocabSize,
             ["vocab_size"] = extended.VocabSize,
-            ["added"] = new JsonArray(tokens.Add.Select(t => (JsonNode)new JsonObject { ["token"] = t, ["id"] = extended.TokenToId(t) }).ToArray()),
+            ["added"] = new JsonArray(input.Add.Select(t => (JsonNode)new JsonObject { ["token"] = t, ["id"] = extended.TokenToId(t) }).ToArray()),
             ["warnings"] = new JsonArray(warnings.Select(w => (JsonNode)w).ToArray()),
             ["pad_token"] = extended.PadToken,
             ["pad_id"] = extended.PadId,
-            ["probes"] = new JsonArray(ProbeTexts().Select(text => (JsonNode)new JsonObject
+            ["probes"] = new JsonArray(ProbeTexts(input).Select(text => (JsonNode)new JsonObject
             {
                 ["text"] = text,
                 ["before"] = Ids(baseTokenizer.Encode(text, addBos: true)),
@@ -63,15 +52,15 @@ public sealed class TokenizeStage(Recipe recipe) : RecipeStage(recipe)
             ["contract"] = JsonSerializer.SerializeToNode(contract, SnakeCase),
         };
         File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), report.ToJsonString(Indented));
-        run.Report($"{tokens.Add.Count} tokens added: vocab {baseTokenizer.VocabSize} -> {extended.VocabSize}");
+        run.Report($"{input.Add.Count} tokens added: vocab {baseTokenizer.VocabSize} -> {extended.VocabSize}");
     }
 
     /// <summary>The added tokens run together (the original's first visible result), each alone, and the seed probe.</summary>
-    private IEnumerable<string> ProbeTexts()
+    private static IEnumerable<string> ProbeTexts(TokenizeInput input)
     {
-        if (Recipe.Tokens.Add.Count > 0) yield return string.Concat(Recipe.Tokens.Add);
-        foreach (var t in Recipe.Tokens.Add) yield return t;
-        if (Recipe.Seed.Probe is { } probe) yield return probe;
+        if (input.Add.Count > 0) yield return string.Concat(input.Add);
+        foreach (var t in input.Add) yield return t;
+        if (input.Probe is { } probe) yield return probe;
     }
 
     private static JsonArray Ids(IReadOnlyList<int> ids) => new(ids.Select(i => (JsonNode)i).ToArray());

@@ -38,13 +38,19 @@ public static class TrainBench
         if (options.Threads is int threads) set_num_threads(threads);
         var device = torch.device(options.Device);
         manual_seed((long)options.Seed);
-        using var model = options.Preset != null
-            ? new CausalLM(Presets[options.Preset](), options.DType, device)
+        var phases = new List<MemoryPhase>();
+        void Mark(string phase) => phases.Add(MemoryPhase.Now(phase));
+        Mark("runtime");
+        using var model = options.ModelPath is null
+            ? new CausalLM(options.Config(), options.DType, device)
             : CausalLM.Load(options.ModelPath!, options.DType, device);
+        model.model.GradientCheckpointing = options.Checkpointing;
+        Mark("model");
         var modelParameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
         using var masters = options.DType == ScalarType.BFloat16 && options.MasterWeights ? new MasterWeights(modelParameters) : null;
         var parameters = masters?.Parameters ?? modelParameters;
         using var optimizer = TrainingOptimizers.Create(options.Optimizer, parameters, new AdamWOptions { LearningRate = 1e-4 });
+        Mark("optimizer state");
         var generator = new torch.Generator(options.Seed);
         var times = new List<double>();
         double loss = double.NaN;
@@ -55,10 +61,15 @@ public static class TrainBench
             var mask = ones([options.Batch, options.Seq], ScalarType.Bool, device);
             var clock = Stopwatch.StartNew();
             var accumulator = new GradientAccumulator((long)options.Batch * (options.Seq - 1));
-            accumulator.Backward(MaskedCrossEntropy.NextTokenSum(model, ids, mask));
+            bool first = step == 0;
+            var lossSum = MaskedCrossEntropy.NextTokenSum(model, ids, mask);
+            if (first) Mark("forward");
+            accumulator.Backward(lossSum);
+            if (first) Mark("backward");
             masters?.TakeGradients();
             GradientClipping.ClipByGlobalNorm(parameters.Select(p => p.P), 1.0);
             optimizer.Step();
+            if (first) Mark("step");
             optimizer.ZeroGrad();
             masters?.CopyToModel();
             loss = accumulator.Loss;           // reading it synchronises the device
@@ -68,7 +79,10 @@ public static class TrainBench
         double median = times[times.Count / 2];
         return new TrainBenchResult
         {
-            Model = options.Preset ?? options.ModelPath!,
+            Model = options.ModelPath ?? options.Preset ?? "custom",
+            Checkpointing = options.Checkpointing,
+            Phases = phases,
+            PlannedPeakMb = options.ModelPath is null ? options.Plan(model.Config).TotalBytes / 1048576.0 + phases[0].RssMb : null,
             Parameters = parameters.Sum(p => p.P.numel()),
             Batch = options.Batch,
             Seq = options.Seq,

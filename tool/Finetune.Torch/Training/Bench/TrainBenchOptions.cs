@@ -35,9 +35,27 @@ public sealed record TrainBenchOptions
 
     public ulong Seed { get; init; }
 
+    /// <summary>Recompute each block in backward (<see cref="Models.CheckpointedLayer"/>).</summary>
+    public bool Checkpointing { get; init; }
+
+    /// <summary>Changes to the preset's shape (hidden size, layers, heads, vocabulary, tying...); null = the preset as it is.</summary>
+    public Func<Models.ModelConfig, Models.ModelConfig>? Shape { get; init; }
+
+    /// <summary>The random model's config: the preset with <see cref="Shape"/> applied.</summary>
+    public Models.ModelConfig Config()
+    {
+        var config = TrainBench.Presets[Preset ?? "tiny"]();
+        return Shape is null ? config : Shape(config);
+    }
+
+    /// <summary>What a step of these options should hold (<see cref="TrainMemoryPlan"/>).</summary>
+    public TrainMemoryPlan Plan(Models.ModelConfig config) =>
+        TrainMemoryPlan.For(config, DType, Optimizer, MasterWeights, Batch, Seq, Checkpointing);
+
     public void Validate()
     {
-        if ((Preset is null) == (ModelPath is null)) throw new ArgumentException("give either a preset or a model path");
+        if (Preset is not null && ModelPath is not null) throw new ArgumentException("give either a preset or a model path");
+        if (ModelPath is not null && Shape is not null) throw new ArgumentException("shape options apply to random models, not to a model path");
         if (Preset != null && !TrainBench.Presets.ContainsKey(Preset))
             throw new ArgumentException($"unknown preset '{Preset}' (known: {string.Join(", ", TrainBench.Presets.Keys)})");
         if (Batch < 1 || Seq < 2 || Steps < 1 || WarmupSteps < 0)

@@ -36,5 +36,13 @@ public sealed record TrainBenchResult
 
     public required double FinalLoss { get; init; }
 
+    public bool Checkpointing { get; init; }
+
+    /// <summary>Resident and peak memory after each part of the first step (runtime, model, optimizer state, forward, backward, step).</summary>
+    public IReadOnlyList<MemoryPhase> Phases { get; init; } = [];
+
+    /// <summary><see cref="TrainMemoryPlan"/>'s total plus the measured runtime, MiB; null for a model folder.</summary>
+    public double? PlannedPeakMb { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }
