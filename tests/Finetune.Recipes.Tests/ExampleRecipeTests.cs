@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Finetune.Recipes.Tests;
 
 /// <summary>The recipes checked in under recipes/ load.</summary>
@@ -30,6 +32,48 @@ public sealed class ExampleRecipeTests
         Assert.Equal(Path.GetFullPath(Path.Combine(Finetune.Testing.TestPaths.RepoRoot, "artifacts", "export", "think-answer")),
             recipe.ResolvePath(recipe.Export.Path!));
     }
+
+    /// <summary>
+    /// The README's table of the original's settings (written by hand from the original job) against the
+    /// recipe: every row's key, after defaults, holds exactly the value the table gives.
+    /// </summary>
+    [Fact]
+    public void Think_answer_has_every_setting_of_the_original()
+    {
+        var readme = File.ReadAllText(Path.Combine(Finetune.Testing.TestPaths.RepoRoot, "README.md"));
+        int start = readme.IndexOf("<!-- original-settings -->", StringComparison.Ordinal);
+        int end = readme.IndexOf("<!-- /original-settings -->", StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "README.md has no original-settings table");
+        var rows = readme[start..end].Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Skip(2).ToList();
+        Assert.True(rows.Count >= 25, $"only {rows.Count} settings in the table");
+
+        var recipe = JsonNode.Parse(RecipeJson.Canonical(RecipeLoader.Load(ThinkAnswer, new RecipeLoadOptions { CheckPaths = false })))!;
+        var checkedKeys = new List<string>();
+        foreach (var row in rows)
+        {
+            var cells = System.Text.RegularExpressions.Regex.Split(row.Trim().Trim('|'), @"(?<!\\)\|").Select(c => c.Trim()).ToArray();
+            Assert.True(cells.Length == 3, $"not a three-cell row: {row}");
+            var key = cells[1].Trim('`');
+            var expected = JsonNode.Parse(cells[2].Trim('`').Replace("\\|", "|", StringComparison.Ordinal));
+            JsonNode? actual = recipe;
+            foreach (var part in key.Split('.'))
+            {
+                Assert.True(actual is JsonObject o && o.ContainsKey(part), $"{key}: no such recipe key");
+                actual = actual![part];
+            }
+            Assert.True(SameValue(expected, actual), $"{key}: the original has {expected?.ToJsonString() ?? "null"}, the recipe {actual?.ToJsonString() ?? "null"} ({cells[0]})");
+            checkedKeys.Add(key);
+        }
+        Assert.Equal(checkedKeys.Count, checkedKeys.Distinct().Count());
+    }
+
+    private static bool SameValue(JsonNode? a, JsonNode? b) => (a, b) switch
+    {
+        (null, null) => true,
+        (JsonValue x, JsonValue y) when x.GetValueKind() == System.Text.Json.JsonValueKind.Number && y.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            => x.GetValue<double>() == y.GetValue<double>(),
+        _ => JsonNode.DeepEquals(a, b),
+    };
 
     [Fact]
     public void Think_answer_starts_with_how_to_run_it()

@@ -26,7 +26,7 @@ public sealed class RecipeSchemaTests
         Walk(schema, "", keys);
         Assert.Contains("train.learning_rate", keys);
         Assert.Contains("data.messages[].content", keys);
-        Assert.Equal(75, keys.Count); // counted by hand: 8 sections + 3 model + 5 tokens + 6 seed + 11 data + 25 train + 5 train.lora + 5 evaluate + 7 export (adapter, gguf, gguf.type)
+        Assert.Equal(76, keys.Count); // counted by hand: 8 sections + 3 model + 5 tokens + 6 seed + 11 data + 25 train + 5 train.lora + 6 evaluate + 7 export (adapter, gguf, gguf.type)
     }
 
     [Fact]

@@ -33,6 +33,15 @@ public sealed class CompletionCheckTests
     public void Tag_balance_needs_every_open_tag_closed_in_order(string text, bool expected) =>
         Assert.Equal(expected, TagBalance.IsBalanced(text, ThinkAnswer));
 
+    [Theory]
+    [InlineData("The answer is 5.", null)]                                      // no tag: not counted in tag balance
+    [InlineData("", null)]
+    [InlineData("<think>a</think><answer>5</answer>", true)]
+    [InlineData("<think>a</think> 5", true)]
+    [InlineData("<think>a and 5", false)]
+    public void Tag_balance_counts_only_completions_that_use_tags(string text, bool? expected) =>
+        Assert.Equal(expected, CompletionCheck.Of(text, true, null, ThinkAnswer, null).TagsBalanced);
+
     [Fact]
     public void Tag_pairs_come_from_added_tokens_that_have_a_closing_partner()
     {

@@ -75,7 +75,7 @@ public sealed class EvalOutputTests
     [Fact]
     public void Report_has_the_before_after_tables_the_plot_and_escaped_samples()
     {
-        var md = EvalReport.Render("demo", Before(), After(), "Why?", "loss.png");
+        var md = EvalReport.Render("demo", Before(), After(), Probe(), "loss.png");
         Assert.Contains("| metric | before | after |", md);
         Assert.Contains("| eval loss | 2.500 | 0.500 |", md);
         Assert.Contains("| format compliance | 0.0% | 100.0% |", md);
@@ -89,6 +89,51 @@ public sealed class EvalOutputTests
         Assert.Contains("&lt;think&gt;4 plus 3<br>is 7&lt;/think&gt;&lt;answer&gt;7&lt;/answer&gt;", md);
         Assert.Contains("**Sam has 13 blocks \\| loses 11?** (expected: 2)", md);
         Assert.Equal("*(whitespace only: 3 characters)*", EvalReport.Cell("\n \n"));
+    }
+
+    /// <summary>The original's moment: P(reference) 0.99997 before seeding, 4 copies on a tied head.</summary>
+    private static SeedProbe Probe() => new("Why?", "copy", Tied: true, "<|start_header_id|>", 9,
+        [new("<think>", 20, "Copy", [9]), new("</think>", 21, "Copy", [9]), new("<answer>", 22, "Copy", [9]), new("</answer>", 23, "Copy", [9])],
+        [
+            new("after_user_turn", [("<think>", 0.0000001, 0.199994), ("</think>", 0.0000001, 0.199994), ("<answer>", 0.0000001, 0.199994),
+                ("</answer>", 0.0000001, 0.199994), ("<|start_header_id|>", 0.99997, 0.199994)]),
+            new("after_generation_prompt", [("<think>", 0.001, 0.0012), ("</think>", 0.001, 0.0012), ("<answer>", 0.001, 0.0012),
+                ("</answer>", 0.001, 0.0012), ("<|start_header_id|>", 0.0002, 0.0012)]),
+        ]);
+
+    [Fact]
+    public void Expected_copy_probability_is_p_over_one_plus_n_p()
+    {
+        Assert.Equal(0.1999988, SeedProbe.ExpectedCopyProbability(0.99997, 4), 7);  // 0.99997 / 4.99988 = 0.19999880 (the original measured 0.199994)
+        Assert.Equal(0.5, SeedProbe.ExpectedCopyProbability(1.0, 1), 12);
+        Assert.Equal(0.1 / 1.2, SeedProbe.ExpectedCopyProbability(0.1, 2), 12);
+    }
+
+    [Fact]
+    public void Report_shows_each_probe_position_with_the_expected_value_beside_the_measured_one()
+    {
+        var md = EvalReport.Render("demo", Before(), After(), Probe(), "loss.png", "after_user_turn");
+        Assert.Contains("**after_user_turn**\n\n| token | before seeding | after seeding | expected after |", md);
+        Assert.Contains("| `<think>` | 0.000000 | 0.199994 | 0.199999 |", md);              // 0.99997 / 4.99988 = 0.1999988
+        Assert.Contains("| `<|start_header_id|>` | 0.999970 | 0.199994 | 0.199999 |", md);
+        Assert.Contains("**after_generation_prompt**", md);
+        Assert.Contains("| `<think>` | 0.001000 | 0.001200 | 0.000200 |", md);              // 0.0002 / 1.0008 = 0.00019984
+        Assert.Contains("ending after_user_turn", md);
+    }
+
+    [Fact]
+    public void Probe_json_round_trips_in_the_shape_ci_reads()
+    {
+        var path = Path.Combine(TestPaths.NewTempDir(), "probe.json");
+        File.WriteAllText(path, Probe().ToJson().ToJsonString());
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        Assert.Equal("Why?", (string)json["prompt"]!);
+        Assert.Equal(0.99997, (double)json["positions"]![0]!["probabilities"]!["<|start_header_id|>"]!["before"]!);
+        Assert.Equal(0.199994, (double)json["positions"]![0]!["probabilities"]!["<think>"]!["after"]!);
+        Assert.Equal("after_generation_prompt", (string)json["positions"]![1]!["name"]!);
+        var read = SeedProbe.Read(path)!;
+        Assert.Equal(Probe().Positions[1].Probabilities, read.Positions[1].Probabilities);
+        Assert.Equal(0.99997 / (1 + 4 * 0.99997), read.Expected(read.Positions[0])["<answer>"], 12);
     }
 
     [Fact]

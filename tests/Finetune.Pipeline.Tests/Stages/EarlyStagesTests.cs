@@ -61,9 +61,36 @@ public sealed class EarlyStagesTests
         Assert.All(model.model.embed_tokens.weight![700].data<float>().ToArray(), v => Assert.Equal(0f, v));
 
         var probe = JsonNode.Parse(File.ReadAllText(Path.Combine(kit.Entry("seed"), SeedStage.ProbeFile)))!;
-        var tokens = probe["probe"]!["tokens"]!.AsArray();
-        // After copying, each new token has exactly the reference token's probability (one shared logit).
-        var referenceAfter = (double)tokens.Single(t => (string)t!["token"]! == "<|start_header_id|>")!["after"]!;
-        foreach (var t in tokens) Assert.Equal(referenceAfter, (double)t!["after"]!, 6);
+        Assert.Equal("Lily has 3 red apples. Tom gives her 2 more. How many apples does Lily have now?", (string)probe["prompt"]!);
+        Assert.Equal(["after_user_turn", "after_generation_prompt"], probe["positions"]!.AsArray().Select(p => (string)p!["name"]!));
+        foreach (var position in probe["positions"]!.AsArray())
+        {
+            var tokens = position!["probabilities"]!.AsObject();
+            Assert.Equal(["<think>", "</think>", "<answer>", "</answer>", "<|start_header_id|>"], tokens.Select(kv => kv.Key));
+            // After copying, each new token has exactly the reference token's probability (one shared logit).
+            var referenceAfter = (double)tokens["<|start_header_id|>"]!["after"]!;
+            foreach (var (_, t) in tokens) Assert.Equal(referenceAfter, (double)t!["after"]!, 6);
+        }
+    }
+
+    [Fact]
+    public void Seed_probe_on_the_tiny_chat_model_shows_the_originals_moment()
+    {
+        // The targets: the pretrained tiny model predicts <|start_header_id|> after the user turn (p >= 0.5),
+        // <think> is unlikely there before seeding (<= 0.001), and after copying the reference row into 4 tokens of
+        // a tied model each gets p / (1 + 4p) within 1% (the original: 0.99997 -> 0.199994).
+        var kit = new StageTestKit();
+        kit.Run(only: "seed");
+        var probe = JsonNode.Parse(File.ReadAllText(Path.Combine(kit.Entry("seed"), SeedStage.ProbeFile)))!;
+        var tokens = probe["positions"]!.AsArray().Single(p => (string)p!["name"]! == "after_user_turn")!["probabilities"]!;
+        double p = (double)tokens["<|start_header_id|>"]!["before"]!;
+        Assert.InRange(p, 0.5, 1.0);
+        double expected = p / (1 + 4 * p);
+        foreach (var token in new[] { "<think>", "</think>", "<answer>", "</answer>" })
+        {
+            Assert.InRange((double)tokens[token]!["before"]!, 0, 0.001);
+            Assert.InRange((double)tokens[token]!["after"]!, expected * 0.99, expected * 1.01);
+        }
+        Assert.InRange((double)tokens["<|start_header_id|>"]!["after"]!, expected * 0.99, expected * 1.01);
     }
 }

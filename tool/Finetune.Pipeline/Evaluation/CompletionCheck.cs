@@ -4,7 +4,7 @@ namespace Finetune.Pipeline.Evaluation;
 
 /// <summary>
 /// What one generated completion is judged on. <see cref="FormatOk"/> is null without an expect_format,
-/// <see cref="TagsBalanced"/> null when the added tokens hold no tag pair, <see cref="AnswerMatches"/> null
+/// <see cref="TagsBalanced"/> null when the added tokens hold no tag pair or the text uses none of their tags, <see cref="AnswerMatches"/> null
 /// without an expected answer.
 /// </summary>
 public sealed record CompletionCheck(bool? FormatOk, bool? TagsBalanced, bool StoppedInBudget, string? Answer, bool? AnswerMatches)
@@ -16,7 +16,7 @@ public sealed record CompletionCheck(bool? FormatOk, bool? TagsBalanced, bool St
         var answer = AnswerText.Extract(text);
         return new CompletionCheck(
             format?.IsMatch(text),
-            tags.Count == 0 ? null : TagBalance.IsBalanced(text, tags),
+            tags.Count == 0 || !TagBalance.UsesTags(text, tags) ? null : TagBalance.IsBalanced(text, tags),
             stopped,
             answer,
             expected is null ? null : AnswerText.Matches(answer, expected));

@@ -10,7 +10,10 @@ public static partial class EvalReport
     /// <summary>How many samples the report shows (all free prompts come first, then test questions).</summary>
     public const int SampleCount = 4;
 
-    public static string Render(string recipeName, ModelScores before, ModelScores after, string? probeText, string plotFile)
+    /// <param name="probe">the seed stage's probe.json; null when the recipe has no seed.probe</param>
+    /// <param name="placement">where the evaluation's prompts (and its probe) end: evaluate.placement</param>
+    public static string Render(string recipeName, ModelScores before, ModelScores after, SeedProbe? probe, string plotFile,
+        string placement = "after_generation_prompt")
     {
         var md = new StringBuilder();
         md.Append($"# Evaluation: {recipeName}\n\n");
@@ -36,9 +39,12 @@ public static partial class EvalReport
             Row(md, Code(b.Token), b.Count.ToString(CultureInfo.InvariantCulture), Percent(b.Accuracy), Percent(a.Accuracy), Number(b.MeanRank), Number(a.MeanRank));
         md.Append('\n');
 
-        if (probeText is not null && before.Probe is not null && after.Probe is not null)
+        if (probe is not null) SeedProbeTables(md, probe);
+
+        if (probe is not null && before.Probe is not null && after.Probe is not null)
         {
-            md.Append($"## Probe\n\nP(token) as the next token after the chat-templated prompt \"{Cell(probeText)}\".\n\n");
+            md.Append($"## Probe through training\n\nP(token) as the next token after the chat-templated prompt \"{Cell(probe.Prompt)}\", ");
+            md.Append($"ending {placement}; *before* is the seeded base.\n\n");
             md.Append("| token | before | after |\n| --- | ---: | ---: |\n");
             for (int i = 0; i < before.NewTokens.Count; i++)
                 Row(md, Code(before.NewTokens[i].Token), Probability(before.Probe[i]), Probability(after.Probe[i]));
@@ -57,6 +63,35 @@ public static partial class EvalReport
             md.Append('\n');
         }
         return md.ToString();
+    }
+
+    /// <summary>
+    /// probe.json as tables, one per position: P(token) before and after seeding and, for copy seeding on a tied
+    /// model, the expected p / (1 + n p) beside the measured value.
+    /// </summary>
+    private static void SeedProbeTables(StringBuilder md, SeedProbe probe)
+    {
+        md.Append($"## Seed probe\n\nP(token) as the next token after the chat-templated prompt \"{Cell(probe.Prompt)}\", ");
+        md.Append($"before and after seeding (`{probe.Strategy}`");
+        if (probe.Reference is not null) md.Append($" from {Code(probe.Reference)}");
+        md.Append(probe.Tied ? ", tied head" : ", untied head").Append(").");
+        bool anyExpected = probe.Positions.Any(p => probe.Expected(p).Count > 0);
+        if (anyExpected)
+            md.Append(" Expected: the reference and its n copies share one logit, so each gets p / (1 + n p), p = P(reference) before seeding.");
+        md.Append("\n\n");
+        foreach (var position in probe.Positions)
+        {
+            var expected = probe.Expected(position);
+            md.Append($"**{position.Name}**\n\n| token | before seeding | after seeding |{(anyExpected ? " expected after |" : "")}\n");
+            md.Append($"| --- | ---: | ---: |{(anyExpected ? " ---: |" : "")}\n");
+            foreach (var (token, b, a) in position.Probabilities)
+            {
+                var cells = new List<string> { Code(token), Probability(b), Probability(a) };
+                if (anyExpected) cells.Add(expected.TryGetValue(token, out var e) ? Probability(e) : "");
+                Row(md, [.. cells]);
+            }
+            md.Append('\n');
+        }
     }
 
     private static void Row(StringBuilder md, params string[] cells) => md.Append("| ").AppendJoin(" | ", cells).Append(" |\n");

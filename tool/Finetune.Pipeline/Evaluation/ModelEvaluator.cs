@@ -24,8 +24,15 @@ public sealed class ModelEvaluator
     private readonly Regex? _format;
     private readonly HashSet<int> _eos;
 
-    public ModelEvaluator(HfTokenizer tokenizer, EvaluateSection settings, IReadOnlyList<(string Token, int Id)> newTokens)
+    private readonly string? _assistantHeader;
+
+    /// <param name="assistantHeader">
+    /// when generation starts after the user turn: the generation prompt the model has to write first (the
+    /// checks judge the text after it; a completion that does not start with it is judged whole)
+    /// </param>
+    public ModelEvaluator(HfTokenizer tokenizer, EvaluateSection settings, IReadOnlyList<(string Token, int Id)> newTokens, string? assistantHeader = null)
     {
+        _assistantHeader = string.IsNullOrEmpty(assistantHeader) ? null : assistantHeader;
         _tokenizer = tokenizer;
         _settings = settings;
         _newTokens = newTokens;
@@ -48,6 +55,10 @@ public sealed class ModelEvaluator
         return new ModelScores(tally.MeanLoss, tally.Perplexity, tally.Tokens, tally.TokenScores(), probe, answers);
     }
 
+    /// <summary>The assistant's text of a completion: without the assistant header it had to write (after_user_turn).</summary>
+    public string AssistantText(string completion) =>
+        _assistantHeader is not null && completion.StartsWith(_assistantHeader, StringComparison.Ordinal) ? completion[_assistantHeader.Length..] : completion;
+
     /// <summary>
     /// Generates until an end-of-turn id or max_new_tokens. The completion text keeps every token but the
     /// final end-of-turn one (added tokens are decoded even when they are special), so the checks see
@@ -63,6 +74,6 @@ public sealed class ModelEvaluator
         });
         bool stopped = ids.Count > 0 && _eos.Contains(ids[^1]);
         var text = _tokenizer.Decode(stopped ? ids.Take(ids.Count - 1) : ids);
-        return new GeneratedAnswer(prompt, ids, text, CompletionCheck.Of(text, stopped, _format, _tags, prompt.Expected));
+        return new GeneratedAnswer(prompt, ids, text, CompletionCheck.Of(AssistantText(text), stopped, _format, _tags, prompt.Expected));
     }
 }

@@ -22,6 +22,9 @@ public static class TagBalance
         }
     }
 
+    /// <summary>Whether <paramref name="text"/> holds any tag of <paramref name="pairs"/> (tag balance counts only such texts).</summary>
+    public static bool UsesTags(string text, IReadOnlyList<TagPair> pairs) => Next(text, 0, pairs).Pair is not null;
+
     /// <summary>The first tag at or after <paramref name="from"/> (the longest when two start at one place); index -1 when none.</summary>
     private static (int Index, TagPair? Pair, bool Opening) Next(string text, int from, IReadOnlyList<TagPair> pairs)
     {

@@ -55,10 +55,13 @@ public sealed class ConversationTokenizer
         return new TokenizedConversation(rendered.Text, ids, mask);
     }
 
-    /// <summary>The prompt a model answers: these messages rendered with the generation prompt, and its ids.</summary>
-    public (string Text, int[] Ids) RenderPrompt(IReadOnlyList<ChatMessage> messages)
+    /// <summary>
+    /// The prompt a model answers: these messages rendered with the generation prompt (or, with
+    /// <paramref name="addGenerationPrompt"/> false, ending after the last message), and its ids.
+    /// </summary>
+    public (string Text, int[] Ids) RenderPrompt(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true)
     {
-        var text = Render(messages, addGenerationPrompt: true).Text;
+        var text = Render(messages, addGenerationPrompt).Text;
         return (text, _tokenizer.EncodeRendered(text).ToArray());
     }
 

@@ -9,7 +9,9 @@ namespace Finetune.Pipeline.Presets;
 /// <summary>
 /// Writes a small, deterministic Hugging Face Llama folder that the repository can carry (no model hub is
 /// reachable): a byte-level BPE tokenizer trained on the demo reasoning data, Llama 3 special tokens and a
-/// Llama-3-style chat template, a config, and random weights (normal(0, 0.02), norms at 1) from a seed.
+/// Llama-3-style chat template, a config, and weights drawn from a seed (normal(0, 0.02), norms at 1) then
+/// pretrained on chat-formatted demo conversations (<see cref="TinyPretraining"/>), so the model has learned
+/// the chat format as the original job's instruct model has.
 /// </summary>
 public static class TinyModelFactory
 {
@@ -39,7 +41,9 @@ public static class TinyModelFactory
 
     /// <param name="texts">what the tokenizer learns from (the demo data's columns)</param>
     /// <param name="chatTemplate">the template written into tokenizer_config.json</param>
-    public static void Create(string folder, int seed, IEnumerable<string> texts, string chatTemplate)
+    /// <param name="pretrainSteps">stop pretraining after this many steps (null: the whole corpus, what the committed model is)</param>
+    /// <param name="report">progress lines</param>
+    public static void Create(string folder, int seed, IEnumerable<string> texts, string chatTemplate, int? pretrainSteps = null, Action<string>? report = null)
     {
         Directory.CreateDirectory(folder);
         var bpe = ByteLevelBpeTrainer.Train(texts, BpeVocabSize);
@@ -52,6 +56,7 @@ public static class TinyModelFactory
         using (var model = new CausalLM(config, ScalarType.Float32, initialize: false))
         {
             Initialise(model, seed);
+            TinyPretraining.Run(model, folder, seed, pretrainSteps, report ?? (_ => { }));
             model.SaveHuggingFace(folder);
         }
         var generation = new JsonObject

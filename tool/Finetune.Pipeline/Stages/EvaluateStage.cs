@@ -34,8 +34,11 @@ public sealed class EvaluateStage(EvaluateInput input) : Stage<EvaluateInput>(in
             .Select(t => (Token: t, Id: tokenizer.TokenToId(t) ?? throw new PipelineException($"token {t} is missing from the extended tokenizer")))
             .ToList();
         var prompts = Prompts(input, run, tokenizer, tokenizerFolder);
-        var probeIds = ProbeIds(run.UpstreamDir("seed"));
-        var evaluator = new ModelEvaluator(tokenizer, input.Evaluate, newTokens);
+        var chat = new ChatPrompt(input.TemplateFile, input.TemplateVars, tokenizer, tokenizerFolder);
+        var probe = SeedProbe.Read(Path.Combine(run.UpstreamDir("seed"), SeedStage.ProbeFile));
+        var probeIds = probe is null ? null : chat.User(probe.Prompt, input.Evaluate.Placement).Ids;
+        var evaluator = new ModelEvaluator(tokenizer, input.Evaluate, newTokens,
+            input.Evaluate.Placement == PromptPlacement.AfterUserTurn ? chat.GenerationPrompt : null);
         using var shard = TokenShard.Open(Path.Combine(run.UpstreamDir("map"), DatasetMapper.TestShard));
         run.Report($"{shard.RowCount} test rows, {prompts.Count} prompts to answer");
 
@@ -50,7 +53,7 @@ public sealed class EvaluateStage(EvaluateInput input) : Stage<EvaluateInput>(in
         File.WriteAllLines(Path.Combine(run.OutputDir, SamplesFile), EvalJson.Samples(before, after).Select(s => s.ToJsonString(SnakeCase)));
         var history = MetricsHistory.Read(Path.Combine(run.UpstreamDir("train"), TrainStage.MetricsFile));
         LossPlot.Write(Path.Combine(run.OutputDir, PlotFile), history, $"{input.Name}: loss");
-        File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), EvalReport.Render(input.Name, before, after, input.Probe, PlotFile));
+        File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), EvalReport.Render(input.Name, before, after, probe, PlotFile, SeedProbe.Name(input.Evaluate.Placement)));
 
         ModelScores Measure(string which, CausalLM model)
         {
@@ -60,22 +63,19 @@ public sealed class EvaluateStage(EvaluateInput input) : Stage<EvaluateInput>(in
         }
     }
 
-    /// <summary>evaluate.prompts through the chat template, then the first test_questions rows of the test split (map's rendered prompts).</summary>
+    /// <summary>
+    /// evaluate.prompts through the chat template, then the first test_questions rows of the test split (map's
+    /// rendered prompts), each ending where evaluate.placement says.
+    /// </summary>
     private static List<EvalPrompt> Prompts(EvaluateInput input, StageRun run, HfTokenizer tokenizer, string tokenizerFolder)
     {
         var chat = new ChatPrompt(input.TemplateFile, input.TemplateVars, tokenizer, tokenizerFolder);
-        var prompts = input.Evaluate.Prompts.Select(p => new EvalPrompt("prompt", p, chat.User(p).Ids, null)).ToList();
+        var placement = input.Evaluate.Placement;
+        var prompts = input.Evaluate.Prompts.Select(p => new EvalPrompt("prompt", p, chat.User(p, placement).Ids, null)).ToList();
         var column = AnswerText.ExpectedColumn(input.Messages);
         var rows = TestRows.Read(Path.Combine(run.UpstreamDir("map"), DatasetMapper.TestRowsFile), input.Evaluate.TestQuestions);
-        prompts.AddRange(rows.Select(r => new EvalPrompt("test", r.Question, r.PromptIds, column is null ? null : r.Column(column))));
+        prompts.AddRange(rows.Select(r => new EvalPrompt("test", r.Question, chat.Place(r.Prompt, r.PromptIds, placement), column is null ? null : r.Column(column))));
         return prompts;
-    }
-
-    /// <summary>The probe prompt's ids as the seed stage scored them (probe.json); null when the recipe has no probe.</summary>
-    private static List<int>? ProbeIds(string seedDir)
-    {
-        var probe = JsonNode.Parse(File.ReadAllText(Path.Combine(seedDir, SeedStage.ProbeFile)))!["probe"];
-        return probe?["prompt_ids"]!.AsArray().Select(id => (int)id!).ToList();
     }
 
     /// <summary>Before: the base weights with the seed stage's new rows (padding rows never produced), in fp32 on the training device.</summary>

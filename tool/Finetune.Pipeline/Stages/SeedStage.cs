@@ -1,3 +1,4 @@
+using Finetune.Pipeline.Evaluation;
 using System.Text.Json.Nodes;
 using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
@@ -7,7 +8,10 @@ using static TorchSharp.torch;
 
 namespace Finetune.Pipeline.Stages;
 
-/// <summary>Reads <c>seed:</c>: the new rows only (seed.safetensors) and probe.json with P(new token) before/after.</summary>
+/// <summary>
+/// Reads <c>seed:</c>: the new rows only (seed.safetensors) and probe.json with P(new token) before/after at
+/// both prompt placements (<see cref="SeedProbe"/>).
+/// </summary>
 public sealed class SeedStage(SeedInput input) : Stage<SeedInput>(input)
 {
     public override string Name => "seed";
@@ -41,16 +45,19 @@ public sealed class SeedStage(SeedInput input) : Stage<SeedInput>(input)
         var patch = Path.Combine(run.OutputDir, SeedPatch.FileName);
         SeedPatch.Write(patch, first, embedRows, headRows);
 
-        var probe = new JsonObject
-        {
-            ["strategy"] = Spelling(seed.Strategy),
-            ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
+        var seededRows = rows.Select(r => new SeedProbe.Row(r.Token, r.Id, r.Method.ToString(), r.SourceIds)).ToList();
+        var probe = seed.Probe is { } text
+            ? Probe(seed, model, tokenizer, tokenizerFolder, plan, first, seededRows, (embedRows, headRows), text, run).ToJson()
+            : new JsonObject
             {
-                ["token"] = r.Token, ["id"] = r.Id, ["method"] = r.Method.ToString(),
-                ["source_ids"] = new JsonArray(r.SourceIds.Select(i => (JsonNode)i).ToArray()),
-            }).ToArray()),
-        };
-        if (seed.Probe is { } text) probe["probe"] = Probe(seed, model, tokenizer, tokenizerFolder, plan, first, rows, (embedRows, headRows), text, run);
+                ["strategy"] = Spelling(seed.Strategy),
+                ["tied"] = plan.Tied,
+                ["rows"] = new JsonArray(seededRows.Select(r => (JsonNode)new JsonObject
+                {
+                    ["token"] = r.Token, ["id"] = r.Id, ["method"] = r.Method,
+                    ["source_ids"] = new JsonArray(r.SourceIds.Select(i => (JsonNode)i).ToArray()),
+                }).ToArray()),
+            };
         File.WriteAllText(Path.Combine(run.OutputDir, ProbeFile), probe.ToJsonString(Indented));
     }
 
@@ -97,33 +104,32 @@ public sealed class SeedStage(SeedInput input) : Stage<SeedInput>(input)
     }
 
     /// <summary>
-    /// P(each new token, and the copied token) as the next token after the chat-templated probe, with the
-    /// new rows at zero (before) and seeded (after). Padding rows never count.
+    /// P(each new token, and the copied reference token) as the next token after the probe prompt, at both
+    /// placements (after the user turn, as the original measured; after the generation prompt), with the new
+    /// rows at zero (before) and seeded (after). Padding rows never count.
     /// </summary>
-    private static JsonObject Probe(SeedInput seed, CausalLM model, HfTokenizer tokenizer, string tokenizerFolder, ResizePlan plan, int first, List<NewRowPlan> rows, (Tensor Embed, Tensor? Head) seeded, string text, StageRun run)
+    private static SeedProbe Probe(SeedInput seed, CausalLM model, HfTokenizer tokenizer, string tokenizerFolder, ResizePlan plan, int first, List<SeedProbe.Row> rows, (Tensor Embed, Tensor? Head) seeded, string text, StageRun run)
     {
-        var (prompt, ids) = new ChatPrompt(seed.TemplateFile, seed.TemplateVars, tokenizer, tokenizerFolder).User(text);
+        var chat = new ChatPrompt(seed.TemplateFile, seed.TemplateVars, tokenizer, tokenizerFolder);
+        var prompts = SeedProbe.Placements.Select(p => chat.User(text, p).Ids).ToList();
         var watched = rows.Select(r => (r.Token, r.Id)).ToList();
-        if (seed.CopyFrom is { } from && tokenizer.TokenToId(from) is int fromId) watched.Add((from, fromId));
+        int? referenceId = seed.CopyFrom is { } from ? tokenizer.TokenToId(from) : null;
+        if (referenceId is int fromId) watched.Add((seed.CopyFrom!, fromId));
         var watchedIds = watched.Select(w => w.Id).ToList();
 
         model.ResizeTokenEmbeddings(plan.NewRows);
         model.RealVocabSize = plan.VocabSize;
-        var before = NextTokenProbe.Probabilities(model, ids, watchedIds);
+        var before = prompts.Select(ids => NextTokenProbe.Probabilities(model, ids, watchedIds)).ToList();
         SeedPatch.SetRows(model, first, seeded.Embed, seeded.Head);
-        var after = NextTokenProbe.Probabilities(model, ids, watchedIds);
-        var tokens = new JsonArray();
-        for (int i = 0; i < watched.Count; i++)
+        var after = prompts.Select(ids => NextTokenProbe.Probabilities(model, ids, watchedIds)).ToList();
+        var positions = new List<SeedProbe.Position>();
+        for (int p = 0; p < prompts.Count; p++)
         {
-            tokens.Add(new JsonObject { ["token"] = watched[i].Token, ["id"] = watched[i].Id, ["before"] = before[i], ["after"] = after[i] });
-            run.Report($"P({watched[i].Token}) {before[i]:0.000000} -> {after[i]:0.000000}");
+            var name = SeedProbe.Name(SeedProbe.Placements[p]);
+            positions.Add(new SeedProbe.Position(name, watched.Select((w, i) => (w.Token, before[p][i], after[p][i])).ToList()));
+            for (int i = 0; i < watched.Count; i++)
+                run.Report($"{name}: P({watched[i].Token}) {before[p][i]:0.000000} -> {after[p][i]:0.000000}");
         }
-        return new JsonObject
-        {
-            ["text"] = text,
-            ["prompt"] = prompt,
-            ["prompt_ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()),
-            ["tokens"] = tokens,
-        };
+        return new SeedProbe(text, Spelling(seed.Strategy), plan.Tied, referenceId is null ? null : seed.CopyFrom, referenceId, rows, positions);
     }
 }

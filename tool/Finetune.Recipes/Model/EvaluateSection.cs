@@ -20,6 +20,10 @@ public sealed record EvaluateSection
     [Description("Tokens generated per answer at most (>= 1).")]
     public int MaxNewTokens { get; init; } = 256;
 
+    /// <summary>Where generation starts: after the user turn (the original's) or after the generation prompt.</summary>
+    [Description("Where each answer's generation starts: after_user_turn (the prompt ends with the user turn's end-of-turn marker and the model writes the assistant header itself, as the original job's final check; format compliance is judged on the text after that header) or after_generation_prompt (the chat template's generation prompt is appended).")]
+    public PromptPlacement Placement { get; init; } = PromptPlacement.AfterGenerationPrompt;
+
     /// <summary>Sampling temperature; 0 is greedy.</summary>
     [RecipeRange(Min = 0)]
     [Description("Sampling temperature; 0: greedy decoding.")]

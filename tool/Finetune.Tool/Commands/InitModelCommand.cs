@@ -16,9 +16,13 @@ public sealed class InitModelCommand : Command<InitModelCommand.Settings>
         public string Preset { get; init; } = TinyModelFactory.Preset;
 
         [CommandOption("--seed <SEED>")]
-        [Description("Seed of the random weights.")]
+        [Description("Seed of the initial weights and of the pretraining data order.")]
         [DefaultValue(1)]
         public int Seed { get; init; } = 1;
+
+        [CommandOption("--pretrain-steps <N>")]
+        [Description("Stop pretraining after N steps (default: the whole corpus, as the committed model was made).")]
+        public int? PretrainSteps { get; init; }
 
         [CommandOption("--out <DIR>")]
         [Description("Folder to write (config.json, model.safetensors, tokenizer files).")]
@@ -27,6 +31,7 @@ public sealed class InitModelCommand : Command<InitModelCommand.Settings>
         public override Spectre.Console.ValidationResult Validate() =>
             Preset != TinyModelFactory.Preset ? Spectre.Console.ValidationResult.Error($"--preset {Preset}: unknown preset (known: {TinyModelFactory.Preset})")
             : Out.Length == 0 ? Spectre.Console.ValidationResult.Error("--out DIR is required")
+            : PretrainSteps is < 1 ? Spectre.Console.ValidationResult.Error($"--pretrain-steps {PretrainSteps}: must be >= 1")
             : Spectre.Console.ValidationResult.Success();
     }
 
@@ -34,7 +39,8 @@ public sealed class InitModelCommand : Command<InitModelCommand.Settings>
     {
         // Written like an export: only into a new or empty folder, or one init-model wrote before (its marker).
         var marker = new PublishMarker("init-model", $"preset {settings.Preset} seed {settings.Seed}", new Dictionary<string, string>(), []);
-        Publisher.Publish(settings.Out, marker, folder => TinyModelFactory.Create(folder, settings.Seed, TinyModelFactory.DemoTexts(), TinyModelFactory.ChatTemplate()), []);
+        Publisher.Publish(settings.Out, marker, folder => TinyModelFactory.Create(folder, settings.Seed, TinyModelFactory.DemoTexts(), TinyModelFactory.ChatTemplate(),
+            settings.PretrainSteps, line => System.Console.Error.WriteLine(line)), []);
         System.Console.Error.WriteLine($"wrote {settings.Out}");
         return CliApp.Ok;
     }

@@ -18,10 +18,10 @@ public sealed class TrainerCheckpointTests
         var work = Path.Combine(dir, "work");
         var stale = Directory.CreateDirectory(Path.Combine(work, "checkpoints", ".tmp-step-00000099")).FullName;  // as a crash leaves it
         var seen = new List<string?>();
-        var options = TrainerData.Options with { Epochs = 2, GradientAccumulation = 2, Save = SavePolicy.Epoch, MaxSteps = 5 };
+        var options = TrainerData.Options with { Epochs = 3, GradientAccumulation = 2, Save = SavePolicy.Epoch, MaxSteps = 5 };
         using (var trainer = new SftTrainer(model, shard, null, options, work))
         {
-            Assert.Equal(5, trainer.TotalSteps);                          // 3 steps per epoch (2 + 2 + 1 micro-batches), capped at 5
+            Assert.Equal(5, trainer.TotalSteps);                          // HF: 3 x (5 // 2) = 6, capped at 5; epoch 1 steps on 2 + 2 + 1 micro-batches
             trainer.Train(new SyncProgress<TrainerProgress>(p => seen.Add(TrainerCheckpoint.Latest(work))));
         }
 

@@ -20,14 +20,22 @@ internal sealed class DataCursor(IReadOnlyList<int> lengths, TrainerOptions opti
     /// <summary>Epochs done as a fraction (2.5 = half way through the third epoch).</summary>
     public double EpochProgress => rng.State.Epoch + (double)rng.State.BatchesDone / Math.Max(1, Plan().Count);
 
-    /// <summary>Optimizer steps in each epoch, capped in total by max steps.</summary>
+    /// <summary>
+    /// The run's optimizer steps (and the schedule's length) as Hugging Face's Trainer counts them when the
+    /// original job ran (transformers 4.46-4.49, <c>_inner_training_loop</c>):
+    /// <c>max_steps = epochs * max(len(dataloader) // gradient_accumulation_steps, 1)</c>, floor division,
+    /// so 9,000 rows in batches of 4 with accumulation 8 give 2 * (2250 // 8) = 562 steps for 2 epochs. The
+    /// loop still steps on an epoch's last, shorter group of micro-batches (<see cref="NextStep"/>), and
+    /// training stops once max_steps are done, so the last epoch's final micro-batches may go unused, as in
+    /// HF. transformers 4.50 and later round up instead (564 here). Capped by <c>max_steps</c>.
+    /// </summary>
     public static long TotalSteps(IReadOnlyList<int> lengths, TrainerOptions options)
     {
         long total = 0;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             int batches = BatchPlan.ForEpoch(lengths, options, epoch).Count;
-            total += (batches + options.GradientAccumulation - 1) / options.GradientAccumulation;
+            total += Math.Max(batches / options.GradientAccumulation, 1);
         }
         return options.MaxSteps is int max ? Math.Min(max, total) : total;
     }
