@@ -183,7 +183,7 @@ public sealed class KeyTableTests
     }
 
     private static bool SameOwnInputs(StagePlan a, StagePlan b) =>
-        Store.CanonicalJson.Write(a.Inputs.Params) == Store.CanonicalJson.Write(b.Inputs.Params)
+        CanonicalJson.Write(a.Inputs.Params) == CanonicalJson.Write(b.Inputs.Params)
         && a.Inputs.Files.OrderBy(f => f.Key, StringComparer.Ordinal).SequenceEqual(b.Inputs.Files.OrderBy(f => f.Key, StringComparer.Ordinal));
 
     private static string Render(List<Row> rows)
