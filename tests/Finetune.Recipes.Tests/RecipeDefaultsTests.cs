@@ -81,10 +81,10 @@ public sealed class RecipeDefaultsTests
     [Fact]
     public void Train_defaults_as_canonical_json()
     {
-        // Written by hand: keys sorted ordinally, shortest round-trip numbers, enums by their YAML names.
+        // Written by hand: keys sorted ordinally, numbers in CanonicalJson.FormatNumber's spelling, enums by their YAML names.
         const string expected =
-            "{\"adam_beta1\":0.9,\"adam_beta2\":0.999,\"adam_epsilon\":1E-08,\"batch_size\":4,\"checkpointing\":false,\"epochs\":2,\"eval_every\":50," +
-            "\"freeze_new_rows_steps\":0,\"gradient_accumulation\":8,\"group_by_length\":true,\"learning_rate\":1E-05,\"log_every\":50," +
+            "{\"adam_beta1\":0.9,\"adam_beta2\":0.999,\"adam_epsilon\":1e-8,\"batch_size\":4,\"checkpointing\":false,\"epochs\":2,\"eval_every\":50," +
+            "\"freeze_new_rows_steps\":0,\"gradient_accumulation\":8,\"group_by_length\":true,\"learning_rate\":1e-5,\"log_every\":50," +
             "\"lora\":{\"alpha\":32,\"dropout\":0.05,\"new_rows\":\"train\",\"rank\":16,\"targets\":[\"all-linear\"]}," +
             "\"max_grad_norm\":1,\"max_seq_length\":1024,\"max_steps\":null,\"method\":\"full\",\"optimizer\":\"adamw\",\"packing\":false,\"precision\":\"auto\"," +
             "\"save\":\"epoch\",\"schedule\":\"linear\",\"seed\":42,\"warmup_ratio\":0.1,\"weight_decay\":0}";

@@ -68,7 +68,7 @@ public sealed class RecipeJsonTests
         var a = RecipeText.Load(Block);
         var b = RecipeText.Load(Block.Replace("1e-5", "2e-5"));
         Assert.NotEqual(RecipeJson.Canonical(a.Train), RecipeJson.Canonical(b.Train));
-        Assert.Contains("\"learning_rate\":2E-05", RecipeJson.Canonical(b.Train));
+        Assert.Contains("\"learning_rate\":2e-5", RecipeJson.Canonical(b.Train));
         Assert.Equal(RecipeJson.Canonical(a.Tokens), RecipeJson.Canonical(b.Tokens));
     }
 

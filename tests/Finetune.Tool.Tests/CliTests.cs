@@ -78,9 +78,31 @@ public sealed class CliTests
         Assert.Equal("tokenize", (string)first["stage"]!);
         Assert.Equal(64, ((string)first["key"]!).Length);
         Assert.False((bool)first["cached"]!);
-        Assert.Equal("no previous run recorded", (string)first["reasons"]![0]!);
+        Assert.Equal("""{"kind":"missing","key":"(lock)","before":null,"after":null}""", first["reasons"]![0]!.ToJsonString());
         Assert.Equal(["tokenize", "resize", "seed", "map", "train", "evaluate", "export"],
             lines.Select(l => (string)System.Text.Json.Nodes.JsonNode.Parse(l)!["stage"]!).ToArray());
+    }
+
+    [Fact]
+    public async Task Plan_against_another_lock_says_what_differs_from_that_run()
+    {
+        WriteRecipe();
+        // Another run's lock that recorded tokenize with no values and no files.
+        File.WriteAllText(Path.Combine(_dir, "other.lock"), """
+            {"stages": {"tokenize": {"key": "0", "inputs": {"stage": "tokenize", "version": 1, "params": {}, "upstream": {}, "files": {}}}}}
+            """);
+        var r = await ToolProcess.Run(_dir, "plan", "r.yaml", "--against", "other.lock");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        var tokenize = r.StandardOutput.Split('\n').Single(l => l.StartsWith("tokenize"));
+        Assert.Contains("will run: seed.from (absent) -> null; seed.probe (absent) -> null;", tokenize);
+        Assert.EndsWith("file model/tokenizer.json added; file model/tokenizer_config.json added", tokenize);
+        Assert.Contains("tokens.add (absent) -> [\"<think>\",\"</think>\"]", tokenize);
+        Assert.Contains("resize", r.StandardOutput);
+        Assert.Contains("no previous run recorded", r.StandardOutput.Split('\n').Single(l => l.StartsWith("resize")));
+
+        var missing = await ToolProcess.Run(_dir, "plan", "r.yaml", "--against", "nope.lock");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal("error: nope.lock: lock file not found (--against takes the .lock file another recipe's run wrote beside it)", missing.StandardError.Trim());
     }
 
     [Fact]

@@ -74,14 +74,14 @@ public sealed class EndToEndTests
 
         WriteRecipe(t => t.Replace("learning_rate: 3.0e-3", "learning_rate: 2.0e-3"));
         var plan = await Plan();
-        Assert.Contains("train.learning_rate 0.003 -> 0.002", plan["train"]["reasons"]!.AsArray().Select(r => (string)r!));
+        Assert.Contains("""{"kind":"param","key":"train.learning_rate","before":"0.003","after":"0.002"}""", plan["train"]["reasons"]!.AsArray().Select(r => r!.ToJsonString()));
         var lr = await Run();
         Assert.Equal(["cached", "cached", "cached", "cached", "ran", "ran", "ran"], Stages.Select(s => lr[s]));
 
         WriteRecipe(t => t.Replace("add: [\"<think>\", \"</think>\", \"<answer>\", \"</answer>\"]", "add: [\"<think>\", \"</think>\", \"<answer>\", \"</answer>\", \"<check>\"]"));
         plan = await Plan();
         Assert.All(Stages, s => Assert.False((bool)plan[s]["cached"]!, s));
-        Assert.Contains("upstream tokenize changed", plan["map"]["reasons"]!.AsArray().Select(r => (string)r!));
+        Assert.Contains(("upstream", "tokenize"), plan["map"]["reasons"]!.AsArray().Select(r => ((string)r!["kind"]!, (string)r["key"]!)));
         var tokens = await Run();
         Assert.All(Stages, s => Assert.Equal("ran", tokens[s]));
     }

@@ -22,6 +22,14 @@ public static class Job
         new ExportStage(ExportInput.From(recipe)),
     ];
 
-    public static PipelineEngine Engine(Recipe recipe, string storeRoot) =>
-        new(Stages(recipe), new ArtifactStore(storeRoot), RecipeLock.Load(RecipeLock.PathFor(recipe.SourcePath)));
+    /// <summary>
+    /// The engine over the recipe's stages; reasons compare with the recipe's own lock, or with
+    /// <paramref name="againstLock"/> (another run's lock, for <c>plan --against</c>), which must exist.
+    /// </summary>
+    public static PipelineEngine Engine(Recipe recipe, string storeRoot, string? againstLock = null)
+    {
+        if (againstLock != null && !File.Exists(againstLock))
+            throw new PipelineException($"{againstLock}: lock file not found (--against takes the .lock file another recipe's run wrote beside it)");
+        return new(Stages(recipe), new ArtifactStore(storeRoot), RecipeLock.Load(againstLock ?? RecipeLock.PathFor(recipe.SourcePath)));
+    }
 }

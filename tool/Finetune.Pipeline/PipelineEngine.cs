@@ -116,7 +116,7 @@ public sealed class PipelineEngine
         var key = inputs.Key();
         bool cached = _store.TryGet(stage.Name, key) != null;
         var reasons = _lock.Key(stage.Name) == key
-            ? (cached ? [] : new[] { "output missing from the store" })
+            ? (cached ? [] : [PlanReason.MissingFromStore(key)])
             : InputDiff.Describe(_lock.Inputs(stage.Name), inputs);
         return new StagePlan(stage.Name, key, inputs, cached, reasons);
     }

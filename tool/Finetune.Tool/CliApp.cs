@@ -74,7 +74,8 @@ public static class CliApp
             .WithExample("run", "recipes/think-answer-tiny.yaml");
         config.AddCommand<PlanCommand>("plan")
             .WithDescription("Show each stage's key, whether it is cached, and which input changed since the last run.")
-            .WithExample("plan", "recipes/think-answer-tiny.yaml");
+            .WithExample("plan", "recipes/think-answer-tiny.yaml")
+            .WithExample("plan", "copy.yaml", "--against", "recipes/think-answer-tiny.lock");
         config.AddCommand<ValidateCommand>("validate")
             .WithDescription("Check recipes without running them (what CI and the MSBuild task run).")
             .WithExample("validate", "recipes/think-answer.yaml", "recipes/think-answer-tiny.yaml");

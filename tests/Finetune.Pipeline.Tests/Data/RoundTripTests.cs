@@ -1,3 +1,4 @@
+using Finetune.Torch.Training.Data;
 using System.Text;
 using System.Text.Json;
 using Finetune.Pipeline.Data;

@@ -1,3 +1,4 @@
+using Finetune.Torch.Training.Data;
 using Finetune.Pipeline.Data;
 
 namespace Finetune.Pipeline.Tests.Data;

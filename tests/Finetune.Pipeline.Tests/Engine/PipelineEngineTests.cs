@@ -57,8 +57,8 @@ public sealed class PipelineEngineTests
         var plan = Plan();
         Assert.True(plan["tokenize"].Cached);
         Assert.False(plan["map"].Cached);
-        Assert.Equal(["file data changed"], plan["map"].Reasons);
-        Assert.Equal(["upstream map changed"], plan["train"].Reasons);
+        Assert.Equal(["file data changed"], plan["map"].Reasons.Select(r => r.ToString()));
+        Assert.Equal(["upstream map changed"], plan["train"].Reasons.Select(r => r.ToString()));
         Assert.Equal(["cached tokenize", "run map", "done map", "run train", "done train"], RunAll().Events);
     }
 
@@ -68,7 +68,9 @@ public sealed class PipelineEngineTests
         RunAll();
         _train.Params["learning_rate"] = 2e-5;
         var plan = Plan();
-        Assert.Equal(["learning_rate 1e-5 -> 2e-5"], plan["train"].Reasons);
+        Assert.Equal(["learning_rate 1e-5 -> 2e-5"], plan["train"].Reasons.Select(r => r.ToString()));
+        Assert.Equal([new PlanReason(PlanReasonKind.Param, "learning_rate", "1e-5", "2e-5")], plan["train"].Reasons);
+        Assert.Equal("""{"kind":"param","key":"learning_rate","before":"1e-5","after":"2e-5"}""", plan["train"].Reasons[0].ToJson().ToJsonString());
         Assert.True(plan["map"].Cached);
         Assert.Equal(["cached tokenize", "cached map", "run train", "done train"], RunAll().Events);
     }
@@ -79,9 +81,9 @@ public sealed class PipelineEngineTests
         RunAll();
         _tokenize.Params["add"] = new JsonArray("<think>", "</think>", "<answer>");
         var plan = Plan();
-        Assert.Equal(["add [\"<think>\",\"</think>\"] -> [\"<think>\",\"</think>\",\"<answer>\"]"], plan["tokenize"].Reasons);
-        Assert.Equal(["upstream tokenize changed"], plan["map"].Reasons);
-        Assert.Equal(["upstream map changed", "upstream tokenize changed"], plan["train"].Reasons);
+        Assert.Equal(["add [\"<think>\",\"</think>\"] -> [\"<think>\",\"</think>\",\"<answer>\"]"], plan["tokenize"].Reasons.Select(r => r.ToString()));
+        Assert.Equal(["upstream tokenize changed"], plan["map"].Reasons.Select(r => r.ToString()));
+        Assert.Equal(["upstream map changed", "upstream tokenize changed"], plan["train"].Reasons.Select(r => r.ToString()));
         Assert.All(plan.Values, p => Assert.False(p.Cached));
     }
 
@@ -112,7 +114,7 @@ public sealed class PipelineEngineTests
     {
         RunAll();
         _map.Version = 2;
-        Assert.Equal(["stage version 1 -> 2"], Plan()["map"].Reasons);
+        Assert.Equal(["stage version 1 -> 2"], Plan()["map"].Reasons.Select(r => r.ToString()));
     }
 
     [Fact]
@@ -206,5 +208,39 @@ public sealed class PipelineEngineTests
         const string canonical = "{\"files\":{},\"params\":{\"lr\":0.5},\"stage\":\"train\",\"upstream\":{\"map\":\"k\"},\"version\":1}";
         Assert.Equal(canonical, inputs.CanonicalText());
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical))), inputs.Key());
+    }
+
+    [Fact]
+    public void Reasons_are_records_of_kind_file_upstream_and_missing()
+    {
+        Assert.Equal([PlanReason.NoPreviousRun], Plan()["tokenize"].Reasons);
+        RunAll();
+        var before = Plan()["map"].Inputs.Files["data"];
+        File.WriteAllText(_data, "{\"a\": 3}\n");
+        var plan = Plan();
+        var file = Assert.Single(plan["map"].Reasons);
+        Assert.Equal((PlanReasonKind.File, "data", before), (file.Kind, file.Key, file.Before));
+        Assert.Equal(plan["map"].Inputs.Files["data"], file.After);
+        Assert.Equal((PlanReasonKind.Upstream, "map", plan["map"].Key), (plan["train"].Reasons[0].Kind, plan["train"].Reasons[0].Key, plan["train"].Reasons[0].After));
+
+        File.WriteAllText(_data, "{\"a\": 1}\n");
+        Directory.Delete(Path.Combine(_store, "train"), recursive: true);
+        Assert.Equal([PlanReason.MissingFromStore(Plan()["train"].Key)], Plan()["train"].Reasons);
+        Assert.Equal("output missing from the store", Plan()["train"].Reasons[0].ToString());
+    }
+
+    [Fact]
+    public void Against_another_lock_reasons_compare_with_that_run()
+    {
+        RunAll();
+        var other = Path.Combine(_dir, "other.lock");
+        File.Copy(_lockPath, other);
+        _train.Params["learning_rate"] = 2e-5;
+        RunAll(); // the recipe's own lock now has 2e-5; the other lock still has 1e-5
+        var own = Engine().Plan().Single(p => p.Stage == "train");
+        Assert.Empty(own.Reasons);
+        var against = new PipelineEngine([_tokenize, _map, _train], new ArtifactStore(_store), RecipeLock.Load(other)).Plan();
+        Assert.Equal(["learning_rate 1e-5 -> 2e-5"], against.Single(p => p.Stage == "train").Reasons.Select(r => r.ToString()));
+        Assert.Empty(against.Single(p => p.Stage == "map").Reasons);
     }
 }

@@ -16,7 +16,7 @@ public sealed class StageInputTests
 
         var plan = Job.Engine(kit.Recipe, kit.Store).Plan().Single(p => p.Stage == "tokenize");
         Assert.False(plan.Cached);
-        Assert.Equal(["seed.probe Lily has 3 red apples. Tom gives her 2 more. How many apples does Lily have now? -> Why is the sky blue?"], plan.Reasons);
+        Assert.Equal(["seed.probe Lily has 3 red apples. Tom gives her 2 more. How many apples does Lily have now? -> Why is the sky blue?"], plan.Reasons.Select(r => r.ToString()));
 
         var rerun = kit.Run(only: "tokenize").Single();
         var report = JsonNode.Parse(File.ReadAllText(Path.Combine(kit.Store, "tokenize", rerun.Key, TokenizeStage.ReportFile)))!;

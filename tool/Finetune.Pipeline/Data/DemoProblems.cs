@@ -1,3 +1,4 @@
+using Finetune.Torch.Training.Data;
 namespace Finetune.Pipeline.Data;
 
 /// <summary>

@@ -6,8 +6,8 @@ namespace Finetune.Recipes;
 
 /// <summary>
 /// Canonical JSON of a recipe or one of its sections, after defaults: snake_case keys sorted ordinally,
-/// no whitespace, enums by their YAML names, numbers in shortest round-trip form (so <c>1e-5</c> and
-/// <c>0.00001</c> give the same text). Stage keys hash this text, so comments, key order and number
+/// no whitespace, enums by their YAML names, numbers as <see cref="CanonicalJson.FormatNumber"/> spells them
+/// (so <c>1e-5</c> and <c>0.00001</c> give the same text). Stage keys hash this text, so comments, key order and number
 /// spelling in the YAML never change it.
 /// </summary>
 public static class RecipeJson
@@ -31,7 +31,8 @@ public static class RecipeJson
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, Options))
             Write(writer, value);
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        // The structure is written here; the text (key order, number spelling) by the one canonical writer.
+        return CanonicalJson.Write(System.Text.Json.Nodes.JsonNode.Parse(stream.ToArray()));
     }
 
     private static void Write(Utf8JsonWriter writer, object? value)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Finetune.Recipes;
@@ -9,17 +8,20 @@ namespace Finetune.Recipes;
 /// </summary>
 public static class RecipeJsonDiff
 {
-    /// <summary>One line per changed, added or removed key, in ordinal key order.</summary>
-    public static IReadOnlyList<string> Changes(string before, string after)
+    /// <summary>One change per changed, added or removed key, in ordinal key order.</summary>
+    public static IReadOnlyList<JsonChange> Diff(string before, string after)
     {
         var old = Flatten(before);
         var current = Flatten(after);
         return old.Keys.Union(current.Keys).Order(StringComparer.Ordinal)
-            .Select(key => (key, Old: old.GetValueOrDefault(key), New: current.GetValueOrDefault(key)))
-            .Where(x => x.Old != x.New)
-            .Select(x => $"{x.key} {x.Old ?? "(absent)"} -> {x.New ?? "(absent)"}")
+            .Select(key => new JsonChange(key, old.GetValueOrDefault(key), current.GetValueOrDefault(key)))
+            .Where(x => x.Before != x.After)
             .ToList();
     }
+
+    /// <summary>One line per changed, added or removed key, in ordinal key order.</summary>
+    public static IReadOnlyList<string> Changes(string before, string after) =>
+        Diff(before, after).Select(x => $"{x.Key} {x.Before ?? "(absent)"} -> {x.After ?? "(absent)"}").ToList();
 
     private static Dictionary<string, string> Flatten(string json)
     {
@@ -40,20 +42,11 @@ public static class RecipeJsonDiff
             Flatten(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}", result);
     }
 
-    /// <summary>Strings bare, numbers short (<c>1E-05</c> as <c>1e-5</c>), the rest as JSON.</summary>
+    /// <summary>Strings bare, numbers in the one canonical spelling, the rest as canonical JSON.</summary>
     private static string Show(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => element.GetString()!,
-        JsonValueKind.Number => ShowNumber(element.GetRawText()),
-        _ => element.GetRawText(),
+        JsonValueKind.Number => CanonicalJson.FormatNumber(element.GetDouble()),
+        _ => CanonicalJson.Write(System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())),
     };
-
-    private static string ShowNumber(string raw)
-    {
-        var e = raw.IndexOfAny(['e', 'E']);
-        if (e < 0)
-            return raw;
-        var exponent = int.Parse(raw[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        return $"{raw[..e]}e{exponent.ToString(CultureInfo.InvariantCulture)}";
-    }
 }

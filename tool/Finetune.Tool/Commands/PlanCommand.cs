@@ -5,15 +5,19 @@ using Spectre.Console.Cli;
 
 namespace Finetune.Tool.Commands;
 
-/// <summary><c>dotnet finetune plan RECIPE</c>: per stage, its key, cached or will run, and why.</summary>
-public sealed class PlanCommand : Command<RecipeSettings>
+/// <summary>
+/// <c>dotnet finetune plan RECIPE [--against OTHER.lock]</c>: per stage, its key, cached or will run, and why
+/// (reasons as text, or as objects with <c>--json</c>).
+/// </summary>
+public sealed class PlanCommand : Command<PlanSettings>
 {
-    public override int Execute(CommandContext context, RecipeSettings settings, CancellationToken cancellation) => Print(settings);
+    public override int Execute(CommandContext context, PlanSettings settings, CancellationToken cancellation) => Print(settings);
 
     public static int Print(RecipeSettings settings)
     {
         var recipe = settings.LoadChecked();
-        foreach (var plan in Job.Engine(recipe, settings.StoreRoot).Plan(verify: !settings.NoVerify))
+        var against = (settings as PlanSettings)?.Against;
+        foreach (var plan in Job.Engine(recipe, settings.StoreRoot, against).Plan(verify: !settings.NoVerify))
         {
             if (settings.Json)
             {
@@ -22,7 +26,7 @@ public sealed class PlanCommand : Command<RecipeSettings>
                     ["stage"] = plan.Stage,
                     ["key"] = plan.Key,
                     ["cached"] = plan.Cached,
-                    ["reasons"] = new JsonArray(plan.Reasons.Select(r => (JsonNode)r).ToArray()),
+                    ["reasons"] = new JsonArray(plan.Reasons.Select(r => (JsonNode)r.ToJson()).ToArray()),
                 }.ToJsonString());
                 continue;
             }

@@ -62,7 +62,7 @@ public sealed class ConsoleObserver : IPipelineObserver
                 ["stage"] = plan.Stage,
                 ["key"] = plan.Key,
                 ["status"] = status,
-                ["reasons"] = new JsonArray(plan.Reasons.Select(r => (JsonNode)r).ToArray()),
+                ["reasons"] = new JsonArray(plan.Reasons.Select(r => (JsonNode)r.ToJson()).ToArray()),
             };
             if (seconds is { } s) line["seconds"] = Math.Round(s, 3);
             _out.WriteLine(line.ToJsonString());

@@ -1,3 +1,4 @@
+using Finetune.Torch.Tests.Models;
 using static TorchSharp.torch;
 using Finetune.Torch.Training.Optimizers;
 using Finetune.Torch.Training.Data;
@@ -44,16 +45,21 @@ public sealed class MaskedCrossEntropyTests
     [Fact]
     public void Padded_vocab_rows_get_no_probability_and_no_gradient()
     {
-        // Real vocab 2 of 4 rows: logits [0, ln 3, 5, 7] become [0, ln 3, -inf, -inf]; target 1 -> -log(3/4).
-        using var logits = tensor(new[] { 0f, MathF.Log(3f), 5f, 7f }, [1, 1, 4]).requires_grad_();
-        using var masked = VocabPadding.MaskPaddedLogits(logits, 2);
-        using var loss = MaskedCrossEntropy.Sum(masked, tensor(new long[] { 1 }, [1, 1]));
+        // The path training runs: CausalLM.forward with RealVocabSize masks rows >= 42 of a 48-row head.
+        using var model = TinyModels.Random(TinyModels.Config(tied: false, llama3: false), ScalarType.Float32, seed: 2);
+        model.ResizeTokenEmbeddings(48);
+        model.RealVocabSize = 42;
+        using var logits = model.forward(tensor(new long[] { 1, 41 }).unsqueeze(0));  // (1, 2, 48)
+        using var loss = MaskedCrossEntropy.Sum(logits.narrow(1, 1, 1), tensor(new long[] { 7 }, [1, 1]));
         loss.backward();
-        Assert.Equal(0.2876820724517809, loss.item<float>(), 6);
-        var grad = logits.grad!.data<float>().ToArray();
-        Assert.Equal(0f, grad[2]);
-        Assert.Equal(0f, grad[3]);
-        Assert.Equal(0.25f, grad[0], 6);   // softmax 1/4 - 0
-        Assert.Equal(-0.25f, grad[1], 6);  // softmax 3/4 - 1
+
+        // Expected by hand from the 42 real logits: -log softmax(real)[7].
+        var real = logits[0, 1].detach().data<float>().ToArray()[..42].Select(v => (double)v).ToArray();
+        var max = real.Max();
+        Assert.Equal(-(real[7] - max - Math.Log(real.Sum(v => Math.Exp(v - max)))), loss.item<float>(), 4);
+        using var probabilities = logits[0, 1].softmax(0);
+        Assert.All(probabilities.data<float>().ToArray()[42..], p => Assert.Equal(0f, p));
+        using var headGrad = model.lm_head!.weight!.grad!.narrow(0, 42, 6);
+        Assert.All(headGrad.data<float>().ToArray(), g => Assert.Equal(0f, g));
     }
 }

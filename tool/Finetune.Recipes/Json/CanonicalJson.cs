@@ -3,11 +3,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Finetune.Pipeline.Store;
+namespace Finetune.Recipes;
 
 /// <summary>
-/// Canonical JSON: object keys sorted ordinally, no whitespace, numbers in shortest round-trip form.
-/// Two values that mean the same thing give the same text, so their hash is the same.
+/// Canonical JSON, the one writer of stage keys, the lock's inputs and plan reasons: object keys sorted
+/// ordinally, no whitespace, non-ASCII kept, numbers in <see cref="FormatNumber"/>'s one spelling. Two values
+/// that mean the same thing give the same text, so their hash is the same.
 /// </summary>
 public static class CanonicalJson
 {
@@ -71,9 +72,16 @@ public static class CanonicalJson
         }
     }
 
-    /// <summary>Shortest round-trip text of a number; integers without a fraction ("2", not "2.0").</summary>
-    public static string FormatNumber(double d) =>
-        d == Math.Floor(d) && Math.Abs(d) < 1e15
-            ? ((long)d).ToString(CultureInfo.InvariantCulture)
-            : d.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e");
+    /// <summary>
+    /// The one spelling of a number: integers without a fraction (<c>2</c>, not <c>2.0</c>), others in shortest
+    /// round-trip form with a bare exponent (<c>1e-5</c>, not <c>1E-05</c>; <c>0.003</c>).
+    /// </summary>
+    public static string FormatNumber(double d)
+    {
+        if (!double.IsFinite(d)) throw new ArgumentException($"JSON numbers are finite, got {d}");
+        if (d == Math.Floor(d) && Math.Abs(d) < 1e15) return ((long)d).ToString(CultureInfo.InvariantCulture);
+        var text = d.ToString("R", CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E');
+        return e < 0 ? text : $"{text[..e]}e{int.Parse(text[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)}";
+    }
 }
