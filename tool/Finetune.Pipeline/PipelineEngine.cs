@@ -38,7 +38,7 @@ public sealed class PipelineEngine
         {
             var plan = PlanStage(stage, keys);
             if (verify && plan.Cached && _store.Check(stage.Name, plan.Key) is { } damage)
-                plan = plan with { Cached = false, Reasons = [$"store entry damaged: {damage}"] };
+                plan = plan with { Cached = false, Reasons = [PlanReason.Damaged($"{stage.Name}/{plan.Key}", damage)] };
             keys[stage.Name] = plan.Key;
             plans.Add(plan);
         }
@@ -70,7 +70,7 @@ public sealed class PipelineEngine
             {
                 var moved = _store.Quarantine(stage.Name, plan.Key, damage);
                 observer.Message(stage.Name, $"store entry {stage.Name}/{plan.Key} is damaged: {damage}; quarantined in {moved}, running {stage.Name} again");
-                plan = plan with { Cached = false, Reasons = [$"store entry damaged: {damage}"] };
+                plan = plan with { Cached = false, Reasons = [PlanReason.Damaged($"{stage.Name}/{plan.Key}", damage)] };
             }
             keys[stage.Name] = plan.Key;
             plans.Add(plan);

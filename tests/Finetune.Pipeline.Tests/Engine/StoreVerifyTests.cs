@@ -55,7 +55,7 @@ public sealed class StoreVerifyTests
 
         var plan = Engine().Plan().ToDictionary(p => p.Stage);
         Assert.False(plan["map"].Cached);
-        Assert.Equal(["store entry damaged: train.ids.bin does not match its hash"], plan["map"].Reasons);
+        Assert.Equal(["store entry damaged: train.ids.bin does not match its hash"], plan["map"].Reasons.Select(r => r.ToString()));
         Assert.True(plan["train"].Cached); // same inputs, same key: only the damaged entry is redone
 
         var events = RunAll().Events;
@@ -88,8 +88,8 @@ public sealed class StoreVerifyTests
         File.Delete(EntryFile("map", "train.ids.bin"));
         File.WriteAllText(EntryFile("train", "stray.txt"), "x");
         var plan = Engine().Plan().ToDictionary(p => p.Stage);
-        Assert.Equal(["store entry damaged: train.ids.bin is missing"], plan["map"].Reasons);
-        Assert.Equal(["store entry damaged: stray.txt is not in its manifest"], plan["train"].Reasons);
+        Assert.Equal(["store entry damaged: train.ids.bin is missing"], plan["map"].Reasons.Select(r => r.ToString()));
+        Assert.Equal(["store entry damaged: stray.txt is not in its manifest"], plan["train"].Reasons.Select(r => r.ToString()));
     }
 
     [Fact]

@@ -22,6 +22,9 @@ public sealed record PlanReason(PlanReasonKind Kind, string Key, string? Before,
 
     public static PlanReason MissingFromStore(string key) => new(PlanReasonKind.Missing, StoreKey, null, key);
 
+    /// <summary>A cached entry whose files do not match its manifest: <paramref name="entry"/> is stage/key, <paramref name="damage"/> names the file.</summary>
+    public static PlanReason Damaged(string entry, string damage) => new(PlanReasonKind.Corrupt, entry, null, damage);
+
     public override string ToString() => Kind switch
     {
         PlanReasonKind.Param when Key == VersionKey => $"stage version {Before} -> {After}",
@@ -30,7 +33,7 @@ public sealed record PlanReason(PlanReasonKind Kind, string Key, string? Before,
         PlanReasonKind.Upstream => $"upstream {Key} changed",
         PlanReasonKind.Missing when Key == LockKey => "no previous run recorded",
         PlanReasonKind.Missing => "output missing from the store",
-        _ => $"store entry {Key} is corrupt{(After is null ? "" : $": {After}")}",
+        _ => $"store entry damaged: {After ?? Key}",
     };
 
     public JsonObject ToJson() => new()
