@@ -24,6 +24,7 @@ public sealed class KeyTableTests
         ["model.dtype"] = new("\"bf16\""),
         ["model.device"] = new("\"cpu\""),
         ["tokens.add"] = new("""["<think>","</think>","<answer>","</answer>","<extra>"]"""),
+        ["tokens.if_exists"] = new("\"reuse\""),
         ["tokens.special"] = new("true"),
         ["tokens.pad_token"] = new("\"<|eot_id|>\""),
         ["tokens.pad_to_multiple_of"] = new("64"),
@@ -40,12 +41,18 @@ public sealed class KeyTableTests
         ["data.messages"] = new("""[{"role":"system","content":"Be brief."},{"role":"user","content":"{{ instruction }}"},{"role":"assistant","content":"<think>{{ reasoning }}</think><answer>{{ output }}</answer>"}]"""),
         ["data.chat_template"] = new(Special: "a .jinja file"),
         ["data.template_vars"] = new("""{"date_string":"1 Jan 2025"}"""),
-        ["data.loss_on"] = new("\"all\""),
+        ["data.loss_on"] = new("\"assistant\""),
         ["data.on_bad_row"] = new("\"skip\""),
         ["train.epochs"] = new("2"),
         ["train.max_steps"] = new("5"),
         ["train.batch_size"] = new("8"),
         ["train.gradient_accumulation"] = new("2"),
+        ["train.method"] = new("\"lora\""),
+        ["train.lora.rank"] = new("8", With: [("train.method", "\"lora\"")]),
+        ["train.lora.alpha"] = new("16", With: [("train.method", "\"lora\"")]),
+        ["train.lora.dropout"] = new("0.1", With: [("train.method", "\"lora\"")]),
+        ["train.lora.targets"] = new("""["q_proj"]""", With: [("train.method", "\"lora\"")]),
+        ["train.lora.new_rows"] = new("\"frozen\"", With: [("train.method", "\"lora\"")]),
         ["train.learning_rate"] = new("0.002"),
         ["train.warmup_ratio"] = new("0.1"),
         ["train.schedule"] = new("\"linear\""),
@@ -58,6 +65,7 @@ public sealed class KeyTableTests
         ["train.max_seq_length"] = new("128"),
         ["train.packing"] = new("true"),
         ["train.group_by_length"] = new("false"),
+        ["train.checkpointing"] = new("true"),
         ["train.freeze_new_rows_steps"] = new("2"),
         ["train.eval_every"] = new("25"),
         ["train.log_every"] = new("5"),
@@ -67,12 +75,15 @@ public sealed class KeyTableTests
         ["evaluate.prompts"] = new("""["Hi?"]"""),
         ["evaluate.test_questions"] = new("5"),
         ["evaluate.max_new_tokens"] = new("32"),
+        ["evaluate.placement"] = new("\"after_generation_prompt\""),
         ["evaluate.temperature"] = new("0.7"),
         ["evaluate.expect_format"] = new("\"<answer>.+</answer>\""),
         ["export.format"] = new("\"gguf\""),
         ["export.path"] = new("\"elsewhere\""),
         ["export.dtype"] = new("\"bf16\""),
+        ["export.adapter"] = new("true", With: [("train.method", "\"lora\"")]),
         ["export.max_shard_size"] = new("\"2GB\""),
+        ["export.gguf.type"] = new("\"f32\""),
     };
 
     [Fact]
@@ -120,6 +131,9 @@ public sealed class KeyTableTests
         var kit = new StageTestKit();
         var recipe = JsonNode.Parse(RecipeJson.Canonical(kit.Recipe))!.AsObject();
         recipe["export"]!["path"] = Path.Combine(dir, "export");
+        // Sections that only count under another setting are left out of the base (train.lora needs method: lora).
+        recipe["train"]!.AsObject().Remove("lora");
+        if (recipe["export"]!["gguf"] is null) recipe["export"]!.AsObject().Remove("gguf");
         var store = Path.Combine(dir, "store");
         var basePlan = Plan(dir, "base", recipe, store).ToDictionary(p => p.Stage, StringComparer.Ordinal);
         var rows = new List<Row>();
@@ -170,7 +184,11 @@ public sealed class KeyTableTests
     {
         var parts = key.Split('.');
         var node = recipe;
-        foreach (var part in parts[..^1]) node = node[part]!.AsObject();
+        foreach (var part in parts[..^1])
+        {
+            if (node[part] is null) node[part] = new JsonObject();     // a section the base leaves out
+            node = node[part]!.AsObject();
+        }
         node[parts[^1]] = value;
     }
 

@@ -17,6 +17,8 @@ public sealed partial class DeleteAuditTests
         ["tool/Finetune.Pipeline/Publishing/Publisher.cs"] = (2, "the fresh sibling temp folder, and the old published folder just checked to hold only files its marker lists"),
         ["tool/Finetune.Pipeline/Publishing/OutputFile.cs"] = (1, "the .NAME.GUID.tmp file the same call created"),
         ["tool/Finetune.Pipeline/Stages/TrainStage.cs"] = (2, "clears run.WorkDir, the store's .work/<key> folder, before a fresh (non --resume) run"),
+        ["tool/Finetune.Pipeline/Presets/TinyPretraining.cs"] = (1, "the finetune-pretrain-PID-GUID folder under the system temp folder the same call created"),
+        ["tool/Finetune.Text/Gguf/GgufWriter.cs"] = (1, "the PATH.GUID.tmp file the same call created (File.Move does not overwrite)"),
         ["tool/Finetune.Torch/Training/Loop/TrainerCheckpoint.cs"] = (3, "checkpoint folders under the trainer's work folder; SftTrainer's only caller (TrainStage) passes the store's .work/<key>"),
     };
 
