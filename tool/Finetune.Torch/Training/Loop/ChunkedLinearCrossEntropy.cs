@@ -56,7 +56,8 @@ public sealed class ChunkedLinearCrossEntropy : torch.autograd.SingleTensorFunct
                 var g = logSoftmax.exp_().scatter_add_(1, t, full([rows, 1], -1f, ScalarType.Float32, h.device)); // softmax - onehot
                 var gh = g.to(weight.dtype);
                 hiddenGrad?.narrow(0, start, rows).copy_(gh.mm(weight));                // (C, H)
-                weightGrad?.add_(gh.t().mm(h).to(ScalarType.Float32));                  // (V, H)
+                if (weightGrad is not null && gh.dtype == ScalarType.Float32) weightGrad.addmm_(gh.t(), h);   // (V, H), no temporary
+                else weightGrad?.add_(gh.t().mm(h).to(ScalarType.Float32));
             }
         }
         ctx.save_for_backward([hiddenGrad!, weightGrad?.to(weight.dtype)!]);
