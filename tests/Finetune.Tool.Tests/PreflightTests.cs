@@ -136,6 +136,15 @@ public sealed class PreflightTests
     }
 
     [Fact]
+    public async Task A_file_where_the_recipe_lock_goes_that_the_tool_did_not_write()
+    {
+        File.WriteAllText(Path.Combine(_dir, "r.lock"), "my lock notes\n");
+        var line = Assert.Single(await Validate(1, "name: pf"));
+        Assert.Equal($"r.yaml:1:1: error FT111: {Path.Combine(_dir, "r.lock")} exists but is not a lock file this tool wrote; a run records its keys there and never overwrites a file it did not write (move that file away, or rename the recipe)", line);
+        Assert.Equal("my lock notes\n", File.ReadAllText(Path.Combine(_dir, "r.lock")));
+    }
+
+    [Fact]
     public async Task Run_and_plan_stop_before_any_work_and_touch_nothing()
     {
         var lines = Base();

@@ -38,6 +38,11 @@ public static class Preflight
         if (recipe.Export.Path is { } target && Publisher.Refusal(recipe.ResolvePath(target), PublishGuard.For(recipe, storeRoot)) is { } refusal)
             errors.Add(at.Error("export.path", PreflightCodes.ExportTarget, $"`export.path` cannot be published: {refusal}"));
 
+        if (ForeignLock(recipe.SourcePath) is { } foreign)
+            errors.Add(new RecipeDiagnostic(at.File, 1, 1, PreflightCodes.ForeignLock,
+                $"{foreign} exists but is not a lock file this tool wrote; a run records its keys there and never overwrites a file it did not write",
+                "move that file away, or rename the recipe"));
+
         var modelPath = recipe.ResolvePath(recipe.Model.Path);
         if (File.Exists(modelPath) || Directory.Exists(modelPath))
         {
@@ -143,6 +148,23 @@ public static class Preflight
                                      || e.GetType().Namespace?.StartsWith("Finetune.", StringComparison.Ordinal) == true)
         {
             errors.Add(at.Error(key, PreflightCodes.Unreadable, $"`{key}` cannot be read: {e.Message.ReplaceLineEndings(" ")}"));
+        }
+    }
+
+    /// <summary>The recipe's lock path when a file is there that is not the tool's lock (JSON with a <c>stages</c> object).</summary>
+    private static string? ForeignLock(string recipePath)
+    {
+        var path = Planning.RecipeLock.PathFor(recipePath);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path)) is System.Text.Json.Nodes.JsonObject { } json && json["stages"] is System.Text.Json.Nodes.JsonObject
+                ? null
+                : path;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return path;
         }
     }
 

@@ -32,4 +32,7 @@ public static class PreflightCodes
 
     /// <summary>The model or the data cannot be read for the checks above.</summary>
     public const string Unreadable = "FT110";
+
+    /// <summary>A file named like the recipe's lock (<c>RECIPE.lock</c>) exists but is not a lock the tool wrote.</summary>
+    public const string ForeignLock = "FT111";
 }
