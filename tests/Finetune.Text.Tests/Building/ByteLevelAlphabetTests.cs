@@ -1,3 +1,4 @@
+using ByteLevelAlphabet = Finetune.Text.Tokenizers.ByteLevelAlphabet;
 using Finetune.Text.Building;
 
 namespace Finetune.Text.Tests.Building;

@@ -1,3 +1,4 @@
+using ByteLevelAlphabet = Finetune.Text.Tokenizers.ByteLevelAlphabet;
 using System.Diagnostics;
 using System.Text;
 using Finetune.Text.Building;

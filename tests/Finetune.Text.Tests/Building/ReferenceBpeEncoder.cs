@@ -1,3 +1,4 @@
+using ByteLevelAlphabet = Finetune.Text.Tokenizers.ByteLevelAlphabet;
 using System.Text.RegularExpressions;
 using Finetune.Text.Building;
 

@@ -1,3 +1,4 @@
+using ByteLevelAlphabet = Finetune.Text.Tokenizers.ByteLevelAlphabet;
 using System.Text.Json.Nodes;
 using Finetune.Testing;
 using Finetune.Text.Building;

@@ -1,3 +1,4 @@
+using ByteLevelAlphabet = Finetune.Text.Tokenizers.ByteLevelAlphabet;
 using System.Text;
 
 namespace Finetune.Text.Building;

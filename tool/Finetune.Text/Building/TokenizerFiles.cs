@@ -1,3 +1,4 @@
+using ByteLevelAlphabet = Finetune.Text.Tokenizers.ByteLevelAlphabet;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
