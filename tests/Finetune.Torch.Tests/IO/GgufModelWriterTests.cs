@@ -97,6 +97,35 @@ public sealed class GgufModelWriterTests
     {
         var config = TinyModels.Config("qwen2", false) with { RopeScaling = new RopeScaling { RopeType = "linear", Factor = 2 } };
         var e = Assert.Throws<GgufExportException>(() => GgufModelWriter.Check(config, "recipe.yaml"));
-        Assert.Equal("recipe.yaml: rope_scaling 'linear' has no qwen2 GGUF equivalent that this exporter writes (llama: linear; qwen2/qwen3: yarn)", e.Message);
+        Assert.Equal("recipe.yaml: rope_scaling 'linear' has no qwen2 GGUF equivalent that this exporter writes (llama: linear, llama3; qwen2/qwen3: yarn)", e.Message);
+    }
+
+    [Fact]
+    public void Llama3_rope_scaling_travels_as_rope_freqs_and_reloads_to_the_same_config_and_logits()
+    {
+        // TinyModels' llama3 config: factor 8, low/high 1 and 4, original context 8; wavelengths 2π·{1, 10, 100, 1000}
+        // put the first in the blended band (divisor 1/((1 - s)/8 + s), s = (8/2π - 1)/3) and the rest at 8.
+        var config = TinyModels.Config(tied: true, llama3: true) with { HiddenSize = 32, IntermediateSize = 64 };
+        using var model = TinyModels.Random(config, ScalarType.Float32, seed: 9);
+        var path = Path.Combine(TestPaths.NewTempDir(), "l3.gguf");
+        var state = model.StateNames().ToDictionary(kv => kv.Key, kv => (Tensor)kv.Value);
+        GgufWriter.Write(path, GgufModelWriter.Metadata(config, "l3", GgufType.F32), GgufModelWriter.Tensors(state, config, GgufType.F32));
+
+        var gguf = GgufFile.Read(path);
+        var freqs = gguf.FindTensor("rope_freqs.weight")!;
+        Assert.Equal(new long[] { 4 }, freqs.Dimensions);
+        double s = (8 / (2 * Math.PI) - 1) / 3;
+        var stored = new float[4];
+        Buffer.BlockCopy(File.ReadAllBytes(path), (int)freqs.Offset, stored, 0, 16);
+        Assert.Equal((float)(1 / ((1 - s) / 8 + s)), stored[0]);
+        Assert.Equal([8f, 8f, 8f], stored[1..]);
+
+        using var loaded = CausalLM.Load(path);
+        Assert.Equal(("llama3", 8.0, 1.0, 4.0, 8), (loaded.Config.RopeScaling!.Kind, loaded.Config.RopeScaling.Factor, loaded.Config.RopeScaling.LowFreqFactor,
+            loaded.Config.RopeScaling.HighFreqFactor, loaded.Config.RopeScaling.OriginalMaxPositionEmbeddings));
+        using var _ = no_grad();
+        using var ids = tensor(new long[] { 1, 5, 9, 3, 7, 2, 11, 4, 6, 8, 10, 12 }).unsqueeze(0);
+        var diff = (model.forward(ids) - loaded.forward(ids)).abs().max().item<float>();
+        Assert.True(diff < 1e-5, $"{diff}");
     }
 }

@@ -27,9 +27,9 @@ public static class GgufModelWriter
     {
         var arch = Architecture(config);
         var scaling = config.RopeScaling?.Kind ?? "default";
-        bool ok = scaling == "default" || (arch == "llama" && scaling is "linear") || (arch != "llama" && scaling == "yarn");
+        bool ok = scaling == "default" || (arch == "llama" && scaling is "linear" or "llama3") || (arch != "llama" && scaling == "yarn");
         if (!ok)
-            throw new GgufExportException(path, $"rope_scaling '{scaling}' has no {arch} GGUF equivalent that this exporter writes (llama: linear; qwen2/qwen3: yarn)");
+            throw new GgufExportException(path, $"rope_scaling '{scaling}' has no {arch} GGUF equivalent that this exporter writes (llama: linear, llama3; qwen2/qwen3: yarn)");
         if (config.HiddenAct is { } act && act != "silu")
             throw new GgufExportException(path, $"hidden_act '{act}' is not what llama.cpp's {arch} runs (silu)");
     }
@@ -87,6 +87,11 @@ public static class GgufModelWriter
     public static List<GgufTensorEntry> Tensors(IReadOnlyDictionary<string, Tensor> state, ModelConfig config, GgufType fileType)
     {
         var entries = new List<GgufTensorEntry>();
+        if (RopeFactors(config) is { } factors)
+            entries.Add(new GgufTensorEntry("rope_freqs.weight", [factors.Length], GgufType.F32, stream =>
+            {
+                foreach (var f in factors) stream.Write(BitConverter.GetBytes(f));
+            }));
         foreach (var (hfName, tensor) in Ordered(state))
         {
             var name = GgufName(hfName, config);
@@ -97,6 +102,25 @@ public static class GgufModelWriter
             entries.Add(new GgufTensorEntry(name, shape, type, stream => WriteData(stream, tensor, hfName, config, type)));
         }
         return entries;
+    }
+
+    /// <summary>
+    /// A llama3-scaled RoPE as the converter's <c>generate_extra_tensors</c> stores it: <c>rope_freqs.weight</c>, one
+    /// divisor per frequency (1 for short wavelengths, <c>factor</c> for long ones, the smooth blend between).
+    /// </summary>
+    public static float[]? RopeFactors(ModelConfig config)
+    {
+        if (config.RopeScaling is not { Kind: "llama3" } s) return null;
+        double factor = s.Factor ?? 8, low = s.LowFreqFactor ?? 1, high = s.HighFreqFactor ?? 4, original = s.OriginalMaxPositionEmbeddings ?? 8192;
+        var frequencies = Rope.InverseFrequencies(config with { RopeScaling = null });
+        return [.. frequencies.Select(f =>
+        {
+            double wavelength = 2 * Math.PI / f;
+            if (wavelength < original / high) return 1f;
+            if (wavelength > original / low) return (float)factor;
+            double smooth = (original / wavelength - low) / (high - low);
+            return (float)(1 / ((1 - smooth) / factor + smooth));
+        })];
     }
 
     /// <summary>HF name to llama.cpp name (<c>tensor_mapping.py</c>).</summary>

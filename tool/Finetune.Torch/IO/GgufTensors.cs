@@ -46,7 +46,7 @@ public sealed partial class GgufTensors : ITensorSource
         }
         var config = ConfigFrom(gguf);
         var tensors = new Dictionary<string, (GgufTensorInfo, long[])>(StringComparer.Ordinal);
-        foreach (var info in gguf.Tensors)
+        foreach (var info in gguf.Tensors.Where(t => t.Name != RopeFreqs))
         {
             if (info.Type is not (GgufType.F32 or GgufType.F16 or GgufType.BF16 or GgufType.Q8_0) || info.ByteLength is null)
                 throw new CheckpointException(path, $"tensor '{info.Name}' has type {info.Type}, which is not supported (F32, F16, BF16 and Q8_0 GGUF tensors load; other quantized models must be dequantized first)");
@@ -110,8 +110,6 @@ public sealed partial class GgufTensors : ITensorSource
             case "token_embd.weight": return ("model.embed_tokens.weight", tensor.alias());
             case "output_norm.weight": return ("model.norm.weight", tensor.alias());
             case "output.weight": return ("lm_head.weight", tensor.alias());
-            case "rope_freqs.weight":
-                throw new CheckpointException(path, "tensor 'rope_freqs.weight' (RoPE frequency factors baked in by llama.cpp) is not supported; load the Hugging Face folder instead");
         }
         var family = config.Family;
         var match = BlockTensor().Match(ggufName);
@@ -184,6 +182,7 @@ public sealed partial class GgufTensors : ITensorSource
         };
         var config = new ModelConfig
         {
+            RopeScaling = scaling,
             Architectures = [family.Architecture],
             ModelType = family.ModelType,
             VocabSize = (int)(gguf.GetInteger($"{arch}.vocab_size") ?? tokens?.Length ?? embedding.TorchShape[0]),
@@ -196,7 +195,6 @@ public sealed partial class GgufTensors : ITensorSource
             MaxPositionEmbeddings = maxPositions,
             RmsNormEps = Decimal(gguf.GetNumber($"{arch}.attention.layer_norm_rms_epsilon")) ?? 1e-5,
             RopeTheta = Decimal(gguf.GetNumber($"{arch}.rope.freq_base")) ?? 10000.0,
-            RopeScaling = scaling,
             AttentionBias = family.ReadsAttentionBias && gguf.FindTensor("blk.0.attn_q.bias") is not null,
             MlpBias = family.ReadsMlpBias && gguf.FindTensor("blk.0.ffn_gate.bias") is not null,
             TieWordEmbeddings = gguf.FindTensor("output.weight") is null,
@@ -204,8 +202,48 @@ public sealed partial class GgufTensors : ITensorSource
             EosTokenId = gguf.GetInteger("tokenizer.ggml.eos_token_id") is long eos ? (int)eos : null,
             TorchDtype = embedding.Type switch { GgufType.F16 => "float16", GgufType.BF16 => "bfloat16", _ => "float32" }, // Q8_0 computes in float32
         };
+        if (gguf.FindTensor(RopeFreqs) is { } freqs)
+            config = config with { RopeScaling = Llama3Scaling(gguf, freqs, config) };
         config.Validate(path);
         return config;
+    }
+
+    private const string RopeFreqs = "rope_freqs.weight";
+
+    /// <summary>
+    /// The Llama 3 <c>rope_scaling</c> behind llama.cpp's <c>rope_freqs.weight</c> (one divisor per frequency, which its
+    /// converter computes from the HF config): factor is the largest divisor; low/high frequency factors Meta's 1 and 4;
+    /// the original context from a divisor in the blended band (8192 when none is). The result must reproduce every
+    /// stored divisor, or the file is refused.
+    /// </summary>
+    private static RopeScaling Llama3Scaling(GgufFile gguf, GgufTensorInfo info, ModelConfig config)
+    {
+        string path = gguf.FilePath;
+        if (info.Type != GgufType.F32 || info.ElementCount != config.HeadDim / 2 || config.RopeScaling is not null)
+            throw new CheckpointException(path, $"tensor '{RopeFreqs}' is not {config.HeadDim / 2} F32 RoPE divisors of an otherwise unscaled model");
+        var bytes = new byte[info.ElementCount * 4];
+        using (var stream = File.OpenRead(path))
+        {
+            stream.Position = info.Offset;
+            stream.ReadExactly(bytes);
+        }
+        var stored = new float[info.ElementCount];
+        Buffer.BlockCopy(bytes, 0, stored, 0, bytes.Length);
+        float factor = stored.Max();
+        var frequencies = Rope.InverseFrequencies(config);
+        int original = 8192;
+        for (int i = 0; i < stored.Length; i++)
+        {
+            if (stored[i] <= 1.000001f || stored[i] >= factor * 0.999999f) continue;
+            double smooth = (1 / stored[i] - 1 / factor) / (1 - 1 / factor);
+            original = (int)Math.Round(2 * Math.PI / frequencies[i] * (smooth * 3 + 1));
+            break;
+        }
+        var scaling = new RopeScaling { RopeType = "llama3", Factor = factor, LowFreqFactor = 1, HighFreqFactor = 4, OriginalMaxPositionEmbeddings = original };
+        var expected = GgufModelWriter.RopeFactors(config with { RopeScaling = scaling })!;
+        if (expected.Where((e, i) => Math.Abs(e - stored[i]) > 1e-4 * stored[i]).Any())
+            throw new CheckpointException(path, $"tensor '{RopeFreqs}' does not follow Llama 3's RoPE scaling (factor {factor}, low/high frequency factors 1 and 4); load the Hugging Face folder instead");
+        return scaling;
     }
 
     /// <summary>
