@@ -1,3 +1,4 @@
+using Finetune.Recipes;
 using System.Text.Json.Nodes;
 using Finetune.Pipeline.Evaluation;
 using Finetune.Pipeline.Mapping;

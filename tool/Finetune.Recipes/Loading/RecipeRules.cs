@@ -148,7 +148,7 @@ internal sealed partial class RecipeRules(Recipe recipe, RecipeBinder binder, Di
             var full = recipe.ResolvePath(relative);
             if (!File.Exists(full) && !Directory.Exists(full))
                 bag.Add(At(memberPath), ErrorCodes.MissingPath, $"`{memberPath}` does not exist: {relative}",
-                    $"resolved to {full}; paths are relative to the recipe file");
+                    $"resolved to {full}; paths are relative to the recipe file{(rule.Needs is null ? "" : $"; it needs {rule.Needs}")}");
         }
     }
 

@@ -6,13 +6,13 @@ namespace Finetune.Recipes;
 public sealed record DataSection
 {
     /// <summary>Dataset file (jsonl, json, csv, parquet) or folder of them; required when the section is present.</summary>
-    [RecipeRequired, RecipePath]
+    [RecipeRequired, RecipePath(Needs = "a .jsonl, .json, .csv or .parquet file, or a folder of them, e.g. a Hugging Face dataset snapshot (`hf download --repo-type dataset SkunkworksAI/reasoning-0.01 --local-dir data/reasoning-0.01`, whose data/*.parquet are read in path order); the HF cache's datasets--ORG--NAME folder works too")]
     [Description("Dataset: a .jsonl, .json, .csv or .parquet file, or a folder of them, relative to the recipe file. Required when `data` is present.")]
     public string? Path { get; init; }
 
-    /// <summary>Use only the first N rows (after shuffling); null uses all.</summary>
+    /// <summary>Use only the first N rows in file order (before the split's shuffle), as the original did; null uses all.</summary>
     [RecipeRange(Min = 1)]
-    [Description("Use only N rows (after shuffling). null: all rows.")]
+    [Description("Use only the first N rows in file order (as the original's select(range(N))), before the train/test split shuffles them. null: all rows.")]
     public int? Take { get; init; }
 
     /// <summary>Fraction of rows held out for evaluation.</summary>

@@ -54,7 +54,11 @@ public sealed record Recipe
     /// <summary>Whether the recipe has a <c>data</c> section.</summary>
     public bool HasData => Data.Path != null;
 
-    /// <summary>A recipe-relative path as a full path (absolute paths are kept).</summary>
+    /// <summary>
+    /// A recipe-relative path as a full path (absolute paths are kept). A Hugging Face cache folder
+    /// (<c>models--ORG--NAME</c> or <c>datasets--ORG--NAME</c>, as the HF CLI downloads into) stands for its
+    /// snapshot: the one <c>refs/main</c> names, else its only one (<see cref="HfCacheFolder"/>).
+    /// </summary>
     public string ResolvePath(string relative) =>
-        System.IO.Path.GetFullPath(System.IO.Path.Combine(BaseDirectory, relative));
+        HfCacheFolder.Snapshot(System.IO.Path.GetFullPath(System.IO.Path.Combine(BaseDirectory, relative)));
 }

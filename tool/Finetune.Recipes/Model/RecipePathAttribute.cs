@@ -9,4 +9,7 @@ public sealed class RecipePathAttribute : Attribute
 {
     /// <summary>A value that means "not a path" and is never checked.</summary>
     public string? Except { get; set; }
+
+    /// <summary>What the path must hold, for the FT008 message when it is missing.</summary>
+    public string? Needs { get; set; }
 }
