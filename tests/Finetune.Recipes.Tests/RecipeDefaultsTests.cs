@@ -83,7 +83,7 @@ public sealed class RecipeDefaultsTests
     {
         // Written by hand: keys sorted ordinally, shortest round-trip numbers, enums by their YAML names.
         const string expected =
-            "{\"adam_beta1\":0.9,\"adam_beta2\":0.999,\"adam_epsilon\":1E-08,\"batch_size\":4,\"epochs\":2,\"eval_every\":50," +
+            "{\"adam_beta1\":0.9,\"adam_beta2\":0.999,\"adam_epsilon\":1E-08,\"batch_size\":4,\"checkpointing\":false,\"epochs\":2,\"eval_every\":50," +
             "\"freeze_new_rows_steps\":0,\"gradient_accumulation\":8,\"group_by_length\":true,\"learning_rate\":1E-05,\"log_every\":50," +
             "\"max_grad_norm\":1,\"max_seq_length\":1024,\"max_steps\":null,\"optimizer\":\"adamw\",\"packing\":false,\"precision\":\"auto\"," +
             "\"save\":\"epoch\",\"schedule\":\"linear\",\"seed\":42,\"warmup_ratio\":0.1,\"weight_decay\":0}";

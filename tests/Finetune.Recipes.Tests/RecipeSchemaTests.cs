@@ -26,7 +26,7 @@ public sealed class RecipeSchemaTests
         Walk(schema, "", keys);
         Assert.Contains("train.learning_rate", keys);
         Assert.Contains("data.messages[].content", keys);
-        Assert.Equal(64, keys.Count); // counted by hand: 8 sections + 3 model + 5 tokens + 6 seed + 11 data + 22 train + 5 evaluate + 4 export
+        Assert.Equal(65, keys.Count); // counted by hand: 8 sections + 3 model + 5 tokens + 6 seed + 11 data + 23 train + 5 evaluate + 4 export
     }
 
     [Fact]

@@ -57,6 +57,7 @@ public sealed record TrainInput : StageInput
             Seed = (ulong)t.Seed,
             Packing = t.Packing,
             GroupByLength = t.GroupByLength,
+            Checkpointing = t.Checkpointing,
             MaxSeqLength = t.MaxSeqLength,
             FreezeNewRowsSteps = t.FreezeNewRowsSteps,
             FirstNewRow = plan.OldRows,

@@ -81,6 +81,10 @@ public sealed record TrainSection
     [Description("Batch rows of similar length together to reduce padding (ignored with packing).")]
     public bool GroupByLength { get; init; } = true;
 
+    /// <summary>Recompute each decoder block in backward instead of keeping its activations.</summary>
+    [Description("Activation checkpointing: keep only each decoder block's input and recompute the block in backward; activation memory of one block at a time for about a third more compute. Gradients are the same.")]
+    public bool Checkpointing { get; init; }
+
     /// <summary>Train only the new embedding rows for this many steps first.</summary>
     [RecipeRange(Min = 0)]
     [Description("Train only the new tokens' rows for this many optimizer steps before unfreezing the whole model; 0: never frozen.")]

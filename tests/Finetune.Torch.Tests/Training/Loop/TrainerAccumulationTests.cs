@@ -50,6 +50,26 @@ public sealed class TrainerAccumulationTests
         Assert.Equal(expected, SftTrainer.Evaluate(initial, shard, batchSize: 3, padId: 0), 5);
     }
 
+    [Fact]
+    public void Activation_checkpointing_gives_the_same_update()
+    {
+        var rows = TrainerData.Counting(8, seed: 5);
+        var dir = TestPaths.NewTempDir();
+        using var shard = TrainerData.Shard(dir, "train", rows);
+        var config = TrainerData.Config();
+        using var initial = TrainerData.Model(config);
+        using var recomputed = TrainerData.Model(config);
+        using var kept = TrainerData.Model(config);
+        TrainingResult a, b;
+        using (var trainer = new SftTrainer(recomputed, shard, null, OneStep(4, 2) with { Checkpointing = true }, Path.Combine(dir, "a")))
+            a = trainer.Train();
+        using (var trainer = new SftTrainer(kept, shard, null, OneStep(4, 2), Path.Combine(dir, "b")))
+            b = trainer.Train();
+        Assert.True(recomputed.model.GradientCheckpointing);
+        Assert.Equal(b.LastLoss, a.LastLoss, 6);
+        Assert.True(MaxDeltaError(initial, recomputed, kept) < 1e-4);
+    }
+
     /// <summary>max over tensors of |Δa - Δb| / max |Δb|, Δ = weights after - before.</summary>
     internal static double MaxDeltaError(CausalLM before, CausalLM a, CausalLM b)
     {

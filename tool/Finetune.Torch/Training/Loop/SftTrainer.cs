@@ -55,6 +55,7 @@ public sealed class SftTrainer : IDisposable
         this.workDir = workDir;
         device = first.device;
         model.RealVocabSize = options.RealVocabSize;
+        model.model.GradientCheckpointing = options.Checkpointing;
         var modelParameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
         masters = model.DType == ScalarType.BFloat16 && options.MasterWeights ? new MasterWeights(modelParameters) : null;
         parameters = masters?.Parameters ?? modelParameters;

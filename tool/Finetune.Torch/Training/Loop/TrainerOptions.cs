@@ -48,6 +48,9 @@ public sealed record TrainerOptions
     /// <summary>Without packing: batch rows of similar length (HF's LengthGroupedSampler) to cut padding.</summary>
     public bool GroupByLength { get; init; } = true;
 
+    /// <summary>Recompute each decoder block in backward (<see cref="Models.DecoderModel.GradientCheckpointing"/>).</summary>
+    public bool Checkpointing { get; init; }
+
     /// <summary>Longest sequence fed to the model; rows longer than this are an error (the map stage truncates). Null = the longest row.</summary>
     public int? MaxSeqLength { get; init; }
 
