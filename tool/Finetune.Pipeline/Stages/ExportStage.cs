@@ -53,7 +53,9 @@ public sealed class ExportStage(ExportInput input) : Stage<ExportInput>(input), 
         WriteWeights(trained, folder, dtype, input.MaxShardSize.Bytes);
         WriteConfig(trained.Config, folder, dtype, tokenizer);
         WriteTokenizer(tokenizer, tokenizerFolder, folder, input.TemplateFile);
+        SlowTokenizerFiles.Write(folder, ModelFiles.IsGguf(input.ModelPath) ? null : input.ModelPath);
         WriteGenerationConfig(input.ModelPath, folder, tokenizer);
+        CheckTokenizerParity(tokenizer, folder, input.ParityPrompt);
         var ggufParity = gguf?.Write(trained, folder, tokenizer, new ChatPrompt(input.TemplateFile, input.TemplateVars, tokenizer, tokenizerFolder).User(input.ParityPrompt));
 
         var parity = CheckParity(input, trained, folder, dtype, plan, tokenizer, tokenizerFolder);
@@ -107,22 +109,41 @@ public sealed class ExportStage(ExportInput input) : Stage<ExportInput>(input), 
         File.WriteAllText(Path.Combine(folder, "special_tokens_map.json"), map.ToJsonString(Indented) + "\n");
     }
 
-    /// <summary>The base generation_config.json (if any) with every end id: the model's, the tokenizer's and <c>&lt;|eot_id|&gt;</c>.</summary>
+    /// <summary>
+    /// The base generation_config.json (if any) with every end id: the model's in their order, then the tokenizer's and
+    /// <c>&lt;|eot_id|&gt;</c>; keys sorted, as <c>GenerationConfig.save_pretrained</c> writes them.
+    /// </summary>
     private static void WriteGenerationConfig(string modelPath, string folder, HfTokenizer tokenizer)
     {
         var basePath = ModelFiles.IsGguf(modelPath) ? null : Path.Combine(modelPath, "generation_config.json");
         var config = basePath != null && File.Exists(basePath) ? JsonNode.Parse(File.ReadAllText(basePath))!.AsObject() : new JsonObject();
-        var eos = new SortedSet<int>(tokenizer.EosIds);
+        var eos = new List<int>();
         switch (config["eos_token_id"])
         {
-            case JsonArray list: foreach (var id in list) eos.Add((int)id!); break;
+            case JsonArray list: eos.AddRange(list.Select(id => (int)id!)); break;
             case JsonValue one: eos.Add((int)one); break;
         }
-        if (tokenizer.TokenToId("<|eot_id|>") is int eot) eos.Add(eot);
-        config["eos_token_id"] = eos.Count == 1 ? eos.Min : new JsonArray(eos.Select(i => (JsonNode)i).ToArray());
+        foreach (var id in tokenizer.EosIds.Append(tokenizer.TokenToId("<|eot_id|>") ?? -1))
+            if (id >= 0 && !eos.Contains(id)) eos.Add(id);
+        config["eos_token_id"] = eos.Count == 1 ? eos[0] : new JsonArray(eos.Select(i => (JsonNode)i).ToArray());
         if (tokenizer.BosId is int bosId) config["bos_token_id"] = bosId;
         if (tokenizer.PadId is int padId) config["pad_token_id"] = padId;
-        File.WriteAllText(Path.Combine(folder, "generation_config.json"), config.ToJsonString(Indented) + "\n");
+        var sorted = new JsonObject();
+        foreach (var (key, value) in config.OrderBy(p => p.Key, StringComparer.Ordinal).ToList())
+        {
+            config.Remove(key);
+            sorted[key] = value;
+        }
+        File.WriteAllText(Path.Combine(folder, "generation_config.json"), sorted.ToJsonString(Indented) + "\n");
+    }
+
+    /// <summary>The exported tokenizer files must reload to the same ids as the stage's tokenizer (added tokens included).</summary>
+    private static void CheckTokenizerParity(HfTokenizer tokenizer, string folder, string prompt)
+    {
+        var reloaded = HfTokenizer.FromFolder(folder);
+        var text = string.Concat(tokenizer.AddedTokens.TakeLast(8).Select(t => t.Content)) + " " + prompt;
+        if (!reloaded.Encode(text, addBos: true).SequenceEqual(tokenizer.Encode(text, addBos: true)) || reloaded.VocabSize != tokenizer.VocabSize)
+            throw new PipelineException($"export parity failed: the exported tokenizer files encode \"{text}\" differently from the stage's tokenizer");
     }
 
     /// <summary>Reloads the written folder and compares logits with the trained model (cast to the export dtype) on the probe.</summary>
