@@ -15,6 +15,8 @@ public sealed record ExportInput : StageInput
 
     [JsonPropertyName("export.max_shard_size")] public required ByteSize MaxShardSize { get; init; }
 
+    [JsonPropertyName("export.adapter")] public required bool Adapter { get; init; }
+
     [JsonPropertyName("data.chat_template")] public required string ChatTemplate { get; init; }
 
     [JsonPropertyName("data.template_vars")] public required IReadOnlyDictionary<string, string> TemplateVars { get; init; }
@@ -37,6 +39,7 @@ public sealed record ExportInput : StageInput
         Format = recipe.Export.Format,
         Dtype = recipe.Export.Dtype,
         MaxShardSize = recipe.Export.MaxShardSize,
+        Adapter = recipe.Export.Adapter,
         ChatTemplate = RecipeFiles.TemplateChoice(recipe),
         TemplateVars = recipe.Data.TemplateVars,
         ParityPrompt = recipe.Seed.Probe ?? recipe.Evaluate.Prompts.FirstOrDefault() ?? "Hello",

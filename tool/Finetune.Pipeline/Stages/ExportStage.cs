@@ -49,6 +49,7 @@ public sealed class ExportStage(ExportInput input) : Stage<ExportInput>(input), 
         WriteConfig(trained.Config, folder, dtype, tokenizer);
         WriteTokenizer(tokenizer, tokenizerFolder, folder, input.TemplateFile);
         WriteGenerationConfig(input.ModelPath, folder, tokenizer);
+        if (input.Adapter) AdapterExport.Write(input.RecipePath, run.UpstreamDir("train"), folder);
 
         var parity = CheckParity(input, trained, folder, dtype, plan, tokenizer, tokenizerFolder);
         File.WriteAllText(Path.Combine(run.OutputDir, ParityFile), parity.ToJsonString(Indented));
@@ -67,6 +68,12 @@ public sealed class ExportStage(ExportInput input) : Stage<ExportInput>(input), 
             Directory.CreateDirectory(temp);
             foreach (var file in Directory.EnumerateFiles(source))
                 File.Copy(file, Path.Combine(temp, Path.GetFileName(file)));
+            foreach (var sub in Directory.EnumerateDirectories(source))             // adapter/ (export.adapter)
+            {
+                Directory.CreateDirectory(Path.Combine(temp, Path.GetFileName(sub)));
+                foreach (var file in Directory.EnumerateFiles(sub))
+                    File.Copy(file, Path.Combine(temp, Path.GetFileName(sub), Path.GetFileName(file)));
+            }
             if (Directory.Exists(destination)) Directory.Delete(destination, recursive: true);
             Directory.Move(temp, destination);
         }
