@@ -30,7 +30,7 @@ public sealed class StageInputTests
         var export = ExportInput.From(kit.Recipe);
         var values = export.Params();
         // Hand-listed: what export reads by value. export.path is a place (publishing), not content.
-        Assert.Equal(["data.chat_template", "data.template_vars", "export.dtype", "export.format", "export.max_shard_size", "parity_prompt"],
+        Assert.Equal(["data.chat_template", "data.template_vars", "export.adapter", "export.dtype", "export.format", "export.max_shard_size", "parity_prompt"],
             values.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal("fp32", (string)values["export.dtype"]!);
         Assert.Equal("5GB", (string)values["export.max_shard_size"]!);

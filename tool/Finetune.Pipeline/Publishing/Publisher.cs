@@ -84,12 +84,16 @@ public static class Publisher
         }
     }
 
-    /// <summary>Copies the files of <paramref name="source"/> (top level) into the published <paramref name="folder"/>.</summary>
+    /// <summary>Copies the files of <paramref name="source"/> and its subfolders (an adapter/) into the published <paramref name="folder"/>.</summary>
     public static void PublishCopy(string source, string folder, PublishMarker marker, IReadOnlyList<ProtectedPath> protectedPaths) =>
         Publish(folder, marker, temp =>
         {
-            foreach (var file in Directory.EnumerateFiles(source).Order(StringComparer.Ordinal))
-                File.Copy(file, Path.Combine(temp, Path.GetFileName(file)));
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var target = Path.Combine(temp, Path.GetRelativePath(source, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
         }, protectedPaths);
 
     /// <summary>The first file (ordinal path order) that is not listed in the folder's marker; every file when there is no marker.</summary>

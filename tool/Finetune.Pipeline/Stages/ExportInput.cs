@@ -26,6 +26,8 @@ public sealed record ExportInput : StageInput
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public required string? GgufName { get; init; }
 
+    [JsonPropertyName("export.adapter")] public required bool Adapter { get; init; }
+
     [JsonPropertyName("data.chat_template")] public required string ChatTemplate { get; init; }
 
     [JsonPropertyName("data.template_vars")] public required IReadOnlyDictionary<string, string> TemplateVars { get; init; }
@@ -53,6 +55,7 @@ public sealed record ExportInput : StageInput
         MaxShardSize = recipe.Export.MaxShardSize,
         GgufType = recipe.Export.Gguf?.Type,
         GgufName = recipe.Export.Gguf is null ? null : recipe.Name,
+        Adapter = recipe.Export.Adapter,
         ChatTemplate = RecipeFiles.TemplateChoice(recipe),
         TemplateVars = recipe.Data.TemplateVars,
         ParityPrompt = recipe.Seed.Probe ?? recipe.Evaluate.Prompts.FirstOrDefault() ?? "Hello",

@@ -56,6 +56,7 @@ public sealed class ExportStage(ExportInput input) : Stage<ExportInput>(input), 
         SlowTokenizerFiles.Write(folder, ModelFiles.IsGguf(input.ModelPath) ? null : input.ModelPath);
         WriteGenerationConfig(input.ModelPath, folder, tokenizer);
         CheckTokenizerParity(tokenizer, folder, input.ParityPrompt);
+        if (input.Adapter) AdapterExport.Write(input.RecipePath, run.UpstreamDir("train"), folder);
         var ggufParity = gguf?.Write(trained, folder, tokenizer, new ChatPrompt(input.TemplateFile, input.TemplateVars, tokenizer, tokenizerFolder).User(input.ParityPrompt));
 
         var parity = CheckParity(input, trained, folder, dtype, plan, tokenizer, tokenizerFolder);

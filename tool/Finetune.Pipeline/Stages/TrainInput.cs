@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Finetune.Recipes;
 using Finetune.Torch.Training.Loop;
+using Finetune.Torch.Training.Lora;
 using static TorchSharp.torch;
 using TorchOptimizer = Finetune.Torch.Training.Optimizers.OptimizerKind;
 
@@ -26,6 +27,39 @@ public sealed record TrainInput : StageInput
     };
 
     public override IReadOnlyDictionary<string, string> Files() => Labelled(ModelFiles.Config(ModelPath).Concat(ModelFiles.Weights(ModelPath)));
+
+    /// <summary>
+    /// With <c>method: lora</c>, the adapter's settings: <c>train.lora</c>, the added tokens' rows from the resize
+    /// plan (old rows up to the tokenizer's size; padding rows never train), the training seed. Null for full fine-tuning.
+    /// </summary>
+    public LoraOptions? Lora(ResizePlan plan)
+    {
+        if (Train.Method != TrainMethod.Lora) return null;
+        var l = Train.Lora;
+        return new LoraOptions
+        {
+            Rank = l.Rank,
+            Alpha = l.Alpha,
+            Dropout = l.Dropout,
+            Targets = l.Targets.Select(TargetName).ToList(),
+            TrainNewRows = l.NewRows == LoraNewRows.Train,
+            FirstNewRow = plan.OldRows,
+            NewRowCount = Math.Max(0, plan.VocabSize - plan.OldRows),
+            Seed = (ulong)Train.Seed,
+        };
+    }
+
+    private static string TargetName(LoraTarget target) => target switch
+    {
+        LoraTarget.AllLinear => LoraOptions.AllLinearName,
+        LoraTarget.QProj => "q_proj",
+        LoraTarget.KProj => "k_proj",
+        LoraTarget.VProj => "v_proj",
+        LoraTarget.OProj => "o_proj",
+        LoraTarget.GateProj => "gate_proj",
+        LoraTarget.UpProj => "up_proj",
+        _ => "down_proj",
+    };
 
     /// <summary>The trainer's settings: <c>train:</c> plus what the upstream entries say (new rows, padding, pad id).</summary>
     public TrainerOptions Options(ResizePlan plan, int padId, ScalarType dtype, Device device)

@@ -7,10 +7,15 @@ using Finetune.Torch.Seeding;
 using static TorchSharp.torch;
 using Finetune.Torch.Training.Data;
 using Finetune.Torch.Training.Loop;
+using Finetune.Torch.Training.Lora;
 
 namespace Finetune.Pipeline.Stages;
 
-/// <summary>Reads <c>train:</c>: the fine-tuned model.safetensors, metrics.jsonl and resumable checkpoints.</summary>
+/// <summary>
+/// Reads <c>train:</c>: the fine-tuned model.safetensors, metrics.jsonl and resumable checkpoints. With
+/// <c>method: lora</c> the base is frozen and only the adapter trains; the model folder then holds the merged
+/// weights (so evaluate and export read one kind of model) and <c>adapter/</c> the adapter in PEFT's layout.
+/// </summary>
 public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
 {
     public override string Name => "train";
@@ -25,6 +30,9 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
     public const string MetricsFile = "metrics.jsonl";
 
     public const string SummaryFile = "train.json";
+
+    /// <summary>With <c>method: lora</c>: adapter_config.json + adapter_model.safetensors (<see cref="PeftAdapter"/>).</summary>
+    public const string AdapterFolder = "adapter";
 
     protected override void Run(TrainInput input, StageRun run)
     {
@@ -41,12 +49,20 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
         var options = input.Options(plan, tokenizer.PadId ?? tokenizer.EosIds.FirstOrDefault(), dtype, device);
 
         if (!run.Resume) ClearFolder(run.WorkDir); // a fresh run never picks up an old attempt's checkpoints
-        using var trainer = new SftTrainer(model, train, test, options, run.WorkDir);
+        using var adapter = input.Lora(plan) is { } lora ? LoraAdapter.Attach(model, lora) : null;
+        if (adapter != null)
+            run.Report($"LoRA r={adapter.Options.Rank} alpha={adapter.Options.Alpha:g} on {string.Join(", ", adapter.Options.TargetModules)}: {adapter.TrainableCount:N0} trainable values{(adapter.Options.TrainNewRows && adapter.Options.NewRowCount > 0 ? $" (with {adapter.Options.NewRowCount} new rows)" : "")}; the base is frozen");
+        using var trainer = new SftTrainer(model, train, test, options, run.WorkDir, adapter);
         if (run.Resume)
             run.Report(trainer.Resume() ? $"resuming at step {trainer.Step} of {trainer.TotalSteps}" : "no checkpoint to resume from: starting at step 0");
         run.Report($"{trainer.TotalSteps} optimizer steps on {train.RowCount} rows ({Spelling(input.Train.Optimizer)}, {dtype}, {device})");
         var result = trainer.Train(new ProgressLines(run, input.Train.LogEvery), run.Cancellation);
 
+        if (adapter != null)
+        {
+            PeftAdapter.Save(Path.Combine(run.OutputDir, AdapterFolder), adapter, input.ModelPath, plan.Tied);
+            adapter.Merge();                                                        // W + alpha/r B A, the trained rows written
+        }
         model.SaveHuggingFace(Path.Combine(run.OutputDir, ModelFolder));
         File.Copy(trainer.MetricsPath, Path.Combine(run.OutputDir, MetricsFile));
         var summary = new JsonObject
@@ -58,6 +74,8 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
             ["seconds"] = Math.Round(result.ElapsedSeconds, 2),
             ["dtype"] = dtype.ToString(),
             ["device"] = device.ToString(),
+            ["method"] = adapter is null ? "full" : "lora",
+            ["trainable"] = adapter?.TrainableCount ?? model.parameters().Sum(p => p.numel()),
         };
         File.WriteAllText(Path.Combine(run.OutputDir, SummaryFile), summary.ToJsonString(Indented));
         run.Report($"trained {result.Steps} steps: loss {result.LastLoss:0.0000}{(result.LastEvalLoss is double e ? $", eval loss {e:0.0000}" : "")}");
