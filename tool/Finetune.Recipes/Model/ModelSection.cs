@@ -6,7 +6,7 @@ namespace Finetune.Recipes;
 public sealed record ModelSection
 {
     /// <summary>Hugging Face model folder or .gguf file, relative to the recipe.</summary>
-    [RecipeRequired, RecipePath]
+    [RecipeRequired, RecipePath(FileExtensions = ".gguf", What = "a Hugging Face model folder or a .gguf file")]
     [Description("Base model: a Hugging Face model folder or a .gguf file, relative to the recipe file.")]
     public string Path { get; init; } = "";
 
