@@ -287,14 +287,47 @@ public sealed class RecipeErrorTests
     public void Yaml_syntax_error_is_one_diagnostic_with_its_position()
     {
         var errors = Errors("name: t\nmodel: { path: m\n");
-        Assert.Equal(["r.yaml:3:1: error FT001: while parsing a flow mapping, did not find expected ',' or '}'"], errors);
+        Assert.Equal(["r.yaml:2:8: error FT001: this `{` is never closed: expected `,` or `}` before the next key or the end of the file"], errors);
+    }
+
+    [Fact]
+    public void Unclosed_flow_list_mid_file_is_reported_where_it_opens()
+    {
+        // YamlDotNet's scanner throws InvalidOperationException here; the column of `[` is counted by hand.
+        var errors = Errors("name: t\nmodel: { path: m }\ntrain:\n  epochs: [1\n  batch_size: 2\n");
+        Assert.Equal(["r.yaml:4:11: error FT001: this `[` is never closed: expected `,` or `]` before the next key or the end of the file"], errors);
+    }
+
+    [Fact]
+    public void Tab_indentation_is_reported_at_the_tab()
+    {
+        var errors = Errors("name: t\ntrain:\n  epochs: 2\nmodel:\n\tpath: m\n");
+        Assert.Equal(["r.yaml:5:1: error FT001: a tab is used for indentation; YAML indents with spaces only"], errors);
+    }
+
+    [Fact]
+    public void Unclosed_quote_is_said_in_our_words()
+    {
+        var errors = Errors("name: t\nmodel: { path: \"m }\n");
+        Assert.Single(errors);
+        Assert.Contains("error FT001: a quoted string is never closed", errors[0]);
+        Assert.DoesNotContain("scalar", errors[0]);
+    }
+
+    [Fact]
+    public void A_recipe_path_that_is_a_folder_says_so()
+    {
+        var dir = Directory.CreateTempSubdirectory("ft-recipe-dir").FullName;
+        var result = RecipeLoader.TryLoad(dir);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal($"{dir}:1:1: error FT013: this is a folder, not a recipe file (give the path of a .yaml file)", d.ToString());
     }
 
     [Fact]
     public void Bad_indentation_is_a_syntax_error()
     {
         var errors = Errors("name: t\n  model: x\n");
-        Assert.Equal(["r.yaml:2:8: error FT001: while scanning a plain scalar value, found invalid mapping"], errors);
+        Assert.Equal(["r.yaml:2:8: error FT001: a `key:` where a value was expected (bad indentation, or a value containing `: ` that needs quotes)"], errors);
     }
 
     [Fact]

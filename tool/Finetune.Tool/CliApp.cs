@@ -16,6 +16,7 @@ public static class CliApp
 
     public static async Task<int> RunAsync(string[] args)
     {
+        Finetune.Recipes.RecipeLoadOptions.DefaultTemplateCheck = CheckTemplateSyntax;
         var app = new CommandApp();
         app.Configure(Configure);
         bool verbose = args.Contains("--verbose");
@@ -57,6 +58,20 @@ public static class CliApp
         finally
         {
             Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Lets recipe validation parse <c>data.messages</c> templates with the template engine (Recipes cannot reference it).</summary>
+    public static Finetune.Recipes.TemplateSyntaxError? CheckTemplateSyntax(string template)
+    {
+        try
+        {
+            Finetune.Text.Templates.ChatTemplate.Parse(template);
+            return null;
+        }
+        catch (Finetune.Text.Templates.TemplateSyntaxException e)
+        {
+            return new(e.Reason, e.Line, e.Column);
         }
     }
 

@@ -16,8 +16,21 @@ public static class UserErrors
     public static string? Describe(Exception e)
     {
         if (e is FileNotFoundException or DirectoryNotFoundException) return e.Message;
+        // The file system said no: a disk full, a path that is a folder, a permission, a link loop. .NET's
+        // messages name the path; none of these is a bug in the tool.
+        if (e is UnauthorizedAccessException || (e is IOException and not EndOfStreamException && e.GetType().Namespace == "System.IO"))
+            return OneLine(e.Message);
         var type = e.GetType();
         bool ours = type.Namespace?.StartsWith("Finetune.", StringComparison.Ordinal) == true;
-        return ours || CommandLineErrors.Contains(type.Name) ? e.Message.ReplaceLineEndings(" ") : null;
+        return ours || CommandLineErrors.Contains(type.Name) ? OneLine(e.Message) : null;
     }
+
+    /// <summary>One line, at most 1000 chars: a message quoting a huge input must not flood the terminal.</summary>
+    public static string OneLine(string message)
+    {
+        var line = message.ReplaceLineEndings(" ");
+        return line.Length <= MaxMessageChars ? line : line[..MaxMessageChars] + "...";
+    }
+
+    private const int MaxMessageChars = 1000;
 }

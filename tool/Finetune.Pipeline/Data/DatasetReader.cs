@@ -16,9 +16,18 @@ public static class DatasetReader
     /// <summary>Streams every row of a file, or of every data file in a folder in <see cref="ListFiles"/> order.</summary>
     public static IEnumerable<DataRow> Open(string path)
     {
-        foreach (var file in ListFiles(path))
+        var files = ListFiles(path);
+        var any = false;
+        foreach (var file in files)
             foreach (var row in ReadFile(file))
+            {
+                any = true;
                 yield return row;
+            }
+        if (!any)
+            throw new DataException(path, null, files.Count == 1 && files[0] == path
+                ? "the dataset has no rows (the file holds no records)"
+                : $"the dataset has no rows (none of its {files.Count} files holds a record)");
     }
 
     /// <summary>Streams one file's rows by its format.</summary>
@@ -38,6 +47,8 @@ public static class DatasetReader
     /// </summary>
     public static IReadOnlyList<string> ListFiles(string path)
     {
+        if (Finetune.Recipes.PathProblems.Describe(path) is { } problem)
+            throw new DataException(path, null, $"the data path {problem}");
         if (File.Exists(path))
         {
             FormatOf(path);

@@ -38,6 +38,8 @@ public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer 
             foreach (var row in split.Train)
                 if (Process(row, stats.Train) is { } done)
                     train.Append(done.Tokens.Ids, done.Tokens.Mask);
+        if (stats.Train.Rows == 0)
+            throw NothingLeft(split, stats.Train);
 
         using (var test = new TokenShardWriter(Path.Combine(outputDir, TestShard)))
         using (var testRows = new StreamWriter(Path.Combine(outputDir, TestRowsFile)))
@@ -53,6 +55,14 @@ public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer 
         }
         stats.Save(Path.Combine(outputDir, StatsFile));
         return stats;
+    }
+
+    /// <summary>Every training row was skipped or dropped: say why, naming the data file, before an empty shard reaches training.</summary>
+    private static DataException NothingLeft(DatasetSplit split, SplitStatistics train)
+    {
+        var reasons = train.Dropped.Concat(train.Skipped).Select(r => $"{r.Value} {r.Key.Replace('_', ' ')}");
+        var file = split.Train.Concat(split.Test).Select(r => r.SourceFile).FirstOrDefault(f => f != null);
+        return new DataException(file, null, $"no training row is left after mapping ({string.Join(", ", reasons)}); check data.messages, loss_on and max_seq_length");
     }
 
     private static readonly JsonSerializerOptions JsonLine = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

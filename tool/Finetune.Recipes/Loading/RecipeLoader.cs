@@ -6,6 +6,9 @@ namespace Finetune.Recipes;
 /// </summary>
 public static class RecipeLoader
 {
+    /// <summary>Recipe files larger than this are refused before reading (a recipe is a few KB).</summary>
+    public const long MaxRecipeBytes = 4 * 1024 * 1024;
+
     /// <summary>Loads a recipe file, checking paths; throws <see cref="RecipeException"/> with every error.</summary>
     public static Recipe Load(string path) => Load(path, RecipeLoadOptions.Default);
 
@@ -23,8 +26,14 @@ public static class RecipeLoader
     public static RecipeLoadResult TryLoad(string path, RecipeLoadOptions options)
     {
         string text;
+        if (Directory.Exists(path))
+            return Failure(new RecipeDiagnostic(path, 1, 1, ErrorCodes.NoRecipe, "this is a folder, not a recipe file", "give the path of a .yaml file"));
+        if (PathProblems.Describe(path) is { } problem)
+            return Failure(new RecipeDiagnostic(path, 1, 1, ErrorCodes.NoRecipe, $"the recipe path {problem}", null));
         try
         {
+            if (new FileInfo(path).Length > MaxRecipeBytes)
+                return Failure(new RecipeDiagnostic(path, 1, 1, ErrorCodes.NoRecipe, $"the recipe file is over {MaxRecipeBytes / (1024 * 1024)} MB; a recipe is a few KB", null));
             text = File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -36,14 +45,7 @@ public static class RecipeLoader
     }
 
     /// <summary>Loads recipe text with <paramref name="options"/>; see <see cref="TryLoadText(string, string, bool)"/>.</summary>
-    public static RecipeLoadResult TryLoadText(string yaml, string path, RecipeLoadOptions options) =>
-        TryLoadText(yaml, path, options.CheckPaths);
-
-    /// <summary>
-    /// Loads recipe text. <paramref name="path"/> names the file in diagnostics (as given) and anchors
-    /// relative paths (its folder); it need not exist when <paramref name="checkPaths"/> is false.
-    /// </summary>
-    public static RecipeLoadResult TryLoadText(string yaml, string path, bool checkPaths = true)
+    public static RecipeLoadResult TryLoadText(string yaml, string path, RecipeLoadOptions options)
     {
         var bag = new DiagnosticBag(path);
         var root = YamlTreeReader.Read(yaml, out var syntaxError);
@@ -63,11 +65,18 @@ public static class RecipeLoader
             BaseDirectory = Path.GetDirectoryName(sourcePath)!,
             Positions = RecipePositions.From(path, binder.Nodes),
         };
-        new RecipeRules(recipe, binder, bag).Check(checkPaths);
+        new RecipeRules(recipe, binder, bag).Check(options);
         return bag.Count == 0
             ? new RecipeLoadResult { Recipe = recipe }
             : new RecipeLoadResult { Diagnostics = bag.Sorted() };
     }
+
+    /// <summary>
+    /// Loads recipe text. <paramref name="path"/> names the file in diagnostics (as given) and anchors
+    /// relative paths (its folder); it need not exist when <paramref name="checkPaths"/> is false.
+    /// </summary>
+    public static RecipeLoadResult TryLoadText(string yaml, string path, bool checkPaths = true) =>
+        TryLoadText(yaml, path, new RecipeLoadOptions { CheckPaths = checkPaths });
 
     private static RecipeLoadResult Failure(RecipeDiagnostic diagnostic) => new() { Diagnostics = [diagnostic] };
 }

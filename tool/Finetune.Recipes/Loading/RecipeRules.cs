@@ -8,16 +8,33 @@ namespace Finetune.Recipes;
 /// </summary>
 internal sealed partial class RecipeRules(Recipe recipe, RecipeBinder binder, DiagnosticBag bag)
 {
-    public void Check(bool checkPaths)
+    public void Check(RecipeLoadOptions options)
     {
         CheckName();
         CheckTokens();
         CheckSeed();
         CheckData();
         CheckLora();
+        if (options.TemplateCheck is { } templateCheck)
+            CheckMessageTemplates(templateCheck);
         CheckStrings("evaluate.prompts", recipe.Evaluate.Prompts);
-        if (checkPaths)
+        if (options.CheckPaths)
             CheckPaths(recipe, "");
+    }
+
+    /// <summary>Each <c>data.messages[].content</c> must parse as a template: found here, not at run time.</summary>
+    private void CheckMessageTemplates(Func<string, TemplateSyntaxError?> parse)
+    {
+        if (recipe.Data.Messages is not { } messages || binder.Failed.Contains("data.messages"))
+            return;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var path = $"data.messages[{i}].content";
+            if (!binder.Nodes.ContainsKey(path) || binder.Failed.Contains(path) || parse(messages[i].Content) is not { } error)
+                continue;
+            bag.Add(At(path), ErrorCodes.BadFormat, $"`{path}` is not a valid template: {error.Reason}",
+                $"at line {error.Line}, column {error.Column} of the template");
+        }
     }
 
     private void CheckName()
@@ -146,9 +163,20 @@ internal sealed partial class RecipeRules(Recipe recipe, RecipeBinder binder, Di
                 || binder.Failed.Contains(memberPath) || !binder.Nodes.ContainsKey(memberPath))
                 continue;
             var full = recipe.ResolvePath(relative);
-            if (!File.Exists(full) && !Directory.Exists(full))
+            if (PathProblems.Describe(full) is { } problem)
+                bag.Add(At(memberPath), ErrorCodes.MissingPath, $"`{memberPath}` {problem}: {relative}", $"expected {rule.What}");
+            else if (!File.Exists(full) && !Directory.Exists(full))
                 bag.Add(At(memberPath), ErrorCodes.MissingPath, $"`{memberPath}` does not exist: {relative}",
                     $"resolved to {full}; paths are relative to the recipe file{(rule.Needs is null ? "" : $"; it needs {rule.Needs}")}");
+            else if (Directory.Exists(full) && !rule.AllowFolder)
+                bag.Add(At(memberPath), ErrorCodes.MissingPath, $"`{memberPath}` is a folder, not a file: {relative}", $"expected {rule.What}");
+            else if (File.Exists(full) && rule.FileExtensions is { } extensions
+                && !extensions.Split(' ').Contains(Path.GetExtension(full), StringComparer.OrdinalIgnoreCase))
+                bag.Add(At(memberPath), ErrorCodes.MissingPath,
+                    rule.AllowFolder && rule.FileExtensions == ".gguf"
+                        ? $"`{memberPath}` is a file, not a model folder: {relative}"
+                        : $"`{memberPath}` has an unsupported file type '{Path.GetExtension(full)}': {relative}",
+                    $"expected {rule.What}");
         }
     }
 

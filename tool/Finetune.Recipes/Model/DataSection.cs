@@ -6,7 +6,8 @@ namespace Finetune.Recipes;
 public sealed record DataSection
 {
     /// <summary>Dataset file (jsonl, json, csv, parquet) or folder of them; required when the section is present.</summary>
-    [RecipeRequired, RecipePath(Needs = "a .jsonl, .json, .csv or .parquet file, or a folder of them, e.g. a Hugging Face dataset snapshot (`hf download --repo-type dataset SkunkworksAI/reasoning-0.01 --local-dir data/reasoning-0.01`, whose data/*.parquet are read in path order); the HF cache's datasets--ORG--NAME folder works too")]
+    [RecipeRequired, RecipePath(FileExtensions = ".jsonl .ndjson .json .csv .parquet", What = "a .jsonl, .ndjson, .json, .csv or .parquet file, or a folder of them",
+        Needs = "a .jsonl, .json, .csv or .parquet file, or a folder of them, e.g. a Hugging Face dataset snapshot (`hf download --repo-type dataset SkunkworksAI/reasoning-0.01 --local-dir data/reasoning-0.01`, whose data/*.parquet are read in path order); the HF cache's datasets--ORG--NAME folder works too")]
     [Description("Dataset: a .jsonl, .json, .csv or .parquet file, or a folder of them, relative to the recipe file. Required when `data` is present.")]
     public string? Path { get; init; }
 
@@ -30,7 +31,7 @@ public sealed record DataSection
     public IReadOnlyList<MessageTemplate>? Messages { get; init; }
 
     /// <summary><c>model</c> (the model's own template) or a path to a .jinja file.</summary>
-    [RecipePath(Except = "model")]
+    [RecipePath(Except = "model", AllowFolder = false, What = "a .jinja template file")]
     [Description("Chat template: `model` (the one in the model's tokenizer_config.json) or a .jinja file relative to the recipe file.")]
     public string ChatTemplate { get; init; } = "model";
 

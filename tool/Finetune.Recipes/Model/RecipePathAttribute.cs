@@ -12,4 +12,13 @@ public sealed class RecipePathAttribute : Attribute
 
     /// <summary>What the path must hold, for the FT008 message when it is missing.</summary>
     public string? Needs { get; set; }
+
+    /// <summary>Whether the path may name a folder.</summary>
+    public bool AllowFolder { get; set; } = true;
+
+    /// <summary>Space-separated file extensions a file must have (<c>.gguf</c>); null allows any file.</summary>
+    public string? FileExtensions { get; set; }
+
+    /// <summary>What the path must name, for messages.</summary>
+    public string What { get; set; } = "a file or folder";
 }

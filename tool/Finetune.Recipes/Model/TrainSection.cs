@@ -16,13 +16,13 @@ public sealed record TrainSection
     public int? MaxSteps { get; init; }
 
     /// <summary>Sequences per forward pass.</summary>
-    [RecipeRange(Min = 1)]
-    [Description("Sequences per forward pass (>= 1).")]
+    [RecipeRange(Min = 1, Max = 65536)]
+    [Description("Sequences per forward pass, 1 to 65536.")]
     public int BatchSize { get; init; } = 4;
 
     /// <summary>Forward passes per optimizer step.</summary>
-    [RecipeRange(Min = 1)]
-    [Description("Forward passes accumulated per optimizer step (>= 1); effective batch = batch_size * gradient_accumulation.")]
+    [RecipeRange(Min = 1, Max = 65536)]
+    [Description("Forward passes accumulated per optimizer step, 1 to 65536; effective batch = batch_size * gradient_accumulation.")]
     public int GradientAccumulation { get; init; } = 8;
 
     /// <summary>What trains: every weight, or LoRA adapters over a frozen base.</summary>
@@ -77,8 +77,8 @@ public sealed record TrainSection
     public double MaxGradNorm { get; init; } = 1.0;
 
     /// <summary>Tokens per sequence at most; longer rows are truncated.</summary>
-    [RecipeRange(Min = 1)]
-    [Description("Tokens per sequence at most; longer rows are truncated and counted in stats.json.")]
+    [RecipeRange(Min = 1, Max = 1048576)]
+    [Description("Tokens per sequence at most (up to 1048576); longer rows are truncated and counted in stats.json.")]
     public int MaxSeqLength { get; init; } = 1024;
 
     /// <summary>Pack several rows into one sequence.</summary>

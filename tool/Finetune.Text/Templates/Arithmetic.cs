@@ -11,8 +11,8 @@ internal static class Arithmetic
             return Numbers(op, a!, b!);
         return (op, a, b) switch
         {
-            ("+", string x, string y) => r.CheckSize(x + y),
-            ("+", PyList x, PyList y) => new PyList(x.Concat(y), x.IsTuple),
+            ("+", string x, string y) => Concat(r, x, y),
+            ("+", PyList x, PyList y) => Concat(r, x, y),
             ("*", string x, long or bool) => Repeat(r, x, Py.ToLong(b)),
             ("*", long or bool, string y) => Repeat(r, y, Py.ToLong(a)),
             ("*", PyList x, long or bool) => RepeatList(r, x, Py.ToLong(b)),
@@ -20,18 +20,32 @@ internal static class Arithmetic
         };
     }
 
+    private static string Concat(Renderer r, string x, string y)
+    {
+        r.Reserve(x.Length + (long)y.Length);
+        return x + y;
+    }
+
+    private static PyList Concat(Renderer r, PyList x, PyList y)
+    {
+        r.ReserveItems(x.Count + (long)y.Count);
+        return new PyList(x.Concat(y), x.IsTuple);
+    }
+
     private static string Repeat(Renderer r, string s, long n)
     {
-        if (n <= 0)
+        if (n <= 0 || s.Length == 0)
             return "";
-        if (s.Length * (double)n > r.Limits.MaxOutputChars)
-            r.CheckSize(new string(' ', r.Limits.MaxOutputChars + 1));
+        r.Reserve(s.Length * (double)n > long.MaxValue / 2 ? long.MaxValue : s.Length * n);
         return string.Concat(Enumerable.Repeat(s, (int)n));
     }
 
     private static PyList RepeatList(Renderer r, PyList l, long n)
     {
         var result = new PyList();
+        if (n <= 0 || l.Count == 0)
+            return result;
+        r.ReserveItems(l.Count * (double)n > long.MaxValue / 2 ? long.MaxValue : l.Count * n);
         for (var i = 0; i < n; i++)
             foreach (var item in l)
             {
@@ -72,11 +86,22 @@ internal static class Arithmetic
         return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q;
     }
 
+    /// <summary>x ** y by squaring: at most ~126 checked multiplications whatever y is.</summary>
     private static long Power(long x, long y)
     {
+        if (x is 0 or 1)
+            return y == 0 ? 1 : x;
+        if (x == -1)
+            return y % 2 == 0 ? 1 : -1;
         long result = 1;
-        for (var i = 0; i < y; i++)
-            result = checked(result * x);
+        while (y > 0)
+        {
+            if ((y & 1) == 1)
+                result = checked(result * x);
+            y >>= 1;
+            if (y > 0)
+                x = checked(x * x);
+        }
         return result;
     }
 

@@ -72,4 +72,13 @@ internal sealed record BinaryExpr(Pos Pos, string Op, Expr Left, Expr Right) : E
 /// <summary>Python-style chained comparison <c>a &lt; b &lt;= c</c>.</summary>
 internal sealed record CompareExpr(Pos Pos, Expr First, IReadOnlyList<(string Op, Expr Operand)> Rest) : Expr(Pos);
 
+/// <summary>
+/// <c>*value</c> in a call's positional arguments (always last); its items are spliced in. <c>**value</c> is
+/// kept as the keyword argument named <see cref="KeywordsName"/> whose mapping is spliced into the keywords.
+/// </summary>
+internal sealed record SpreadExpr(Pos Pos, Expr Value) : Expr(Pos)
+{
+    public const string KeywordsName = "**";
+}
+
 internal sealed record CondExpr(Pos Pos, Expr Condition, Expr Then, Expr? Else) : Expr(Pos);

@@ -74,7 +74,7 @@ public sealed class ChatTemplate
             variables[name] = token;
         foreach (var (name, value) in context.Variables)
             variables[name] = value;
-        var renderer = new Renderer(Name, context.Limits);
+        var renderer = new Renderer(Name, context.Limits, context.Cancellation);
         return renderer.Render(_body, variables, context.Now ?? DateTimeOffset.Now);
     }
 
@@ -87,10 +87,11 @@ public sealed class ChatTemplate
         bool addGenerationPrompt = false,
         string? bosToken = null,
         string? eosToken = null,
-        IReadOnlyDictionary<string, object?>? extraVars = null)
+        IReadOnlyDictionary<string, object?>? extraVars = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var context = new TemplateContext();
+        var context = new TemplateContext { Cancellation = cancellation };
         if (extraVars != null)
             foreach (var (name, value) in extraVars)
                 context.Set(name, value);

@@ -12,7 +12,7 @@ internal static class Filters
     private static readonly Dictionary<string, Filter> All = new(StringComparer.Ordinal)
     {
         ["trim"] = (_, v, a) => StringMethods.Strip(Text(v), a.Get(0, "chars"), left: true, right: true),
-        ["tojson"] = (_, v, a) => PyJson.Dumps(v, a.Get(1, "indent"), a.Get(2, "separators"), Py.Truthy(a.Get(3, "sort_keys", false)), Py.Truthy(a.Get(0, "ensure_ascii", false))),
+        ["tojson"] = (r, v, a) => PyJson.Dumps(v, r.Limits.MaxOutputChars, a.Get(1, "indent"), a.Get(2, "separators"), Py.Truthy(a.Get(3, "sort_keys", false)), Py.Truthy(a.Get(0, "ensure_ascii", false))),
         ["length"] = (_, v, _) => Py.Length(v),
         ["count"] = (_, v, _) => Py.Length(v),
         ["first"] = (_, v, _) => Py.Iterate(v).DefaultIfEmpty(Undefined.Instance).First(),
@@ -21,7 +21,7 @@ internal static class Filters
         ["lower"] = (_, v, _) => Text(v).ToLowerInvariant(),
         ["capitalize"] = (_, v, _) => StringMethods.Capitalize(Text(v)),
         ["title"] = (_, v, _) => Title(Text(v)),
-        ["replace"] = (r, v, a) => r.CheckSize(StringMethods.Replace(Text(v), Py.Str(a.Get(0, "old")), Py.Str(a.Get(1, "new")), a.Get(2, "count"))),
+        ["replace"] = (r, v, a) => StringMethods.Replace(r, Text(v), r.Str(a.Get(0, "old")), r.Str(a.Get(1, "new")), a.Get(2, "count")),
         ["join"] = Join,
         ["default"] = Default,
         ["d"] = Default,
@@ -37,7 +37,7 @@ internal static class Filters
             _ => throw new RenderError($"items filter expects a mapping, got {Py.TypeName(v)}"),
         },
         ["list"] = (_, v, _) => new PyList(Py.Iterate(v)),
-        ["string"] = (_, v, _) => Py.Str(v),
+        ["string"] = (r, v, _) => r.Str(v),
         ["int"] = (_, v, a) => ToInt(v, a.Get(0, "default", 0L), a.Get(1, "base", 10L)),
         ["float"] = (_, v, a) => ToFloat(v, a.Get(0, "default", 0.0)),
         ["abs"] = (_, v, _) => v switch
@@ -51,17 +51,17 @@ internal static class Filters
         ["sort"] = Sort,
         ["unique"] = Unique,
         ["reverse"] = (_, v, _) => v is string s ? string.Concat(Py.CodePoints(s).Reverse()) : new PyList(Enumerable.Reverse(Materialize(v))),
-        ["indent"] = (_, v, a) => Indent(Text(v), a.Get(0, "width", 4L), Py.Truthy(a.Get(1, "first", false)), Py.Truthy(a.Get(2, "blank", false))),
+        ["indent"] = (r, v, a) => Indent(r, Text(v), a.Get(0, "width", 4L), Py.Truthy(a.Get(1, "first", false)), Py.Truthy(a.Get(2, "blank", false))),
         ["safe"] = (_, v, _) => v,
-        ["escape"] = (_, v, _) => Escape(Py.Str(v)),
-        ["e"] = (_, v, _) => Escape(Py.Str(v)),
+        ["escape"] = (r, v, _) => Escape(r, r.Str(v)),
+        ["e"] = (r, v, _) => Escape(r, r.Str(v)),
         ["dictsort"] = (_, v, a) => DictSort(v, Py.Truthy(a.Get(0, "case_sensitive", false)), Py.Str(a.Get(1, "by", "key")), Py.Truthy(a.Get(2, "reverse", false))),
         ["sum"] = Sum,
         ["min"] = (r, v, a) => MinMax(r, v, a, max: false),
         ["max"] = (r, v, a) => MinMax(r, v, a, max: true),
         ["attr"] = (r, v, a) => Members.GetAttr(r, v, Py.Str(a.Get(0, "name"))),
         ["wordcount"] = (_, v, _) => (long)StringMethods.Split(Py.Str(v), null, -1L).Count,
-        ["center"] = (_, v, a) => Center(Py.Str(v), (int)Py.ToLong(a.Get(0, "width", 80L))),
+        ["center"] = (r, v, a) => Center(r, r.Str(v), Py.ToLong(a.Get(0, "width", 80L))),
     };
 
     public static bool Exists(string name) => All.ContainsKey(name);
@@ -97,7 +97,7 @@ internal static class Filters
         var separator = Py.Str(a.Get(0, "d", ""));
         var attribute = a.Get(1, "attribute");
         var items = Py.Iterate(v).Select(x => attribute is null or Undefined ? x : AttributePath(r, x, attribute));
-        return r.CheckSize(string.Join(separator, items.Select(Py.Str)));
+        return r.Join(separator, items);
     }
 
     private static object? Default(Renderer r, object? v, CallArgs a)
@@ -172,7 +172,7 @@ internal static class Filters
                 return double.IsFinite(d) ? (long)Math.Truncate(d) : fallback;
             case string s:
                 var text = s.Trim().Replace("_", "");
-                var radix = (int)Py.ToLong(numberBase);
+                var radix = (int)Math.Clamp(Py.ToLong(numberBase), 0, 36);
                 try
                 {
                     if (radix == 10 && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
@@ -206,7 +206,7 @@ internal static class Filters
 
     private static object Round(object? v, object? precision, object? method)
     {
-        var digits = (int)Py.ToLong(precision);
+        var digits = (int)Math.Clamp(Py.ToLong(precision), -1000, 1000);
         var value = Py.ToDouble(v);
         var scale = Math.Pow(10, digits);
         return Py.Str(method) switch
@@ -292,9 +292,13 @@ internal static class Filters
         return result;
     }
 
-    private static string Indent(string s, object? width, bool first, bool blank)
+    private static string Indent(Renderer r, string s, object? width, bool first, bool blank)
     {
-        var indentation = width is string w ? w : new string(' ', (int)Py.ToLong(width));
+        var indentWidth = width is string w ? w.Length : Py.ToLong(width);
+        r.Reserve(indentWidth);
+        var lineCount = s.AsSpan().Count('\n') + 1L;
+        r.Reserve(s.Length + Math.Max(0, indentWidth) * lineCount);
+        var indentation = width as string ?? new string(' ', (int)Math.Max(0, indentWidth));
         var lines = (s + "\n").Split('\n').SkipLast(1).ToList();
         string result;
         if (blank)
@@ -308,7 +312,16 @@ internal static class Filters
         return first ? indentation + result : result;
     }
 
-    private static string Escape(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&#34;").Replace("'", "&#39;");
+    private static string Escape(Renderer r, string s)
+    {
+        long extra = 0;
+        foreach (var c in s)
+            extra += c switch { '&' => 4, '<' or '>' => 3, '"' or '\'' => 4, _ => 0 };
+        r.Reserve(s.Length + extra);
+        return EscapeText(s);
+    }
+
+    private static string EscapeText(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&#34;").Replace("'", "&#39;");
 
     private static PyList DictSort(object? v, bool caseSensitive, string by, bool reverse)
     {
@@ -348,12 +361,13 @@ internal static class Filters
         return best;
     }
 
-    private static string Center(string s, int width)
+    private static string Center(Renderer r, string s, long width)
     {
         if (width <= s.Length)
             return s;
-        var total = width - s.Length;
-        var left = total / 2 + (total & width & 1);
+        r.Reserve(width);
+        var total = (int)width - s.Length;
+        var left = total / 2 + (total & (int)width & 1);
         return new string(' ', left) + s + new string(' ', total - left);
     }
 }

@@ -326,30 +326,59 @@ internal sealed partial class Parser
         return new SliceExpr(At(open), target, start, stop, step);
     }
 
+    /// <summary>
+    /// Call arguments as Jinja2 parses them: positional, then keywords; one <c>*iterable</c> (after the
+    /// positional ones, before <c>**</c>) and one <c>**mapping</c> (last). <c>*x</c> becomes a
+    /// <see cref="SpreadExpr"/> at the end of the positional list and <c>**x</c> the keyword named <c>**</c>.
+    /// </summary>
     private (List<Expr> Args, List<(string, Expr)> Kwargs) ParseCallArgs()
     {
         var args = new List<Expr>();
         var kwargs = new List<(string, Expr)>();
+        SpreadExpr? dynArgs = null;
+        Expr? dynKwargs = null;
+        var first = true;
         while (!Current.IsOp(")"))
         {
-            if (args.Count + kwargs.Count > 0)
+            if (!first)
             {
                 ExpectSeparator(")");
                 if (Current.IsOp(")"))
                     break;
             }
-            if (Current.Kind == TokenKind.Name && Peek().IsOp("="))
+            first = false;
+            if (Current.IsOp("*"))
             {
+                var star = Next();
+                if (dynArgs != null || dynKwargs != null)
+                    throw Error("invalid syntax for function call expression: '*' after '*' or '**'", star);
+                dynArgs = new SpreadExpr(At(star), ParseExpression());
+            }
+            else if (Current.IsOp("**"))
+            {
+                var stars = Next();
+                if (dynKwargs != null)
+                    throw Error("invalid syntax for function call expression: a second '**'", stars);
+                dynKwargs = ParseExpression();
+            }
+            else if (Current.Kind == TokenKind.Name && Peek().IsOp("="))
+            {
+                if (dynKwargs != null)
+                    throw Error("invalid syntax for function call expression: keyword argument after '**'", Current);
                 var name = Next().Value;
                 Next();
                 kwargs.Add((name, ParseExpression()));
             }
-            else if (kwargs.Count > 0)
-                throw Error("positional argument follows keyword argument", Current);
+            else if (kwargs.Count > 0 || dynArgs != null || dynKwargs != null)
+                throw Error("positional argument follows keyword argument or unpacking", Current);
             else
                 args.Add(ParseExpression());
         }
         Next();
+        if (dynArgs != null)
+            args.Add(dynArgs);
+        if (dynKwargs != null)
+            kwargs.Add((SpreadExpr.KeywordsName, dynKwargs));
         return (args, kwargs);
     }
 

@@ -19,24 +19,50 @@ internal static class Py
         _ => true,
     };
 
+    /// <summary>Lists and dicts nested deeper than this are refused by repr, tojson, == and ordering.</summary>
+    public const int MaxValueDepth = 512;
+
     /// <summary>Python's <c>str(v)</c>, with Undefined as the empty string.</summary>
-    public static string Str(object? v) => v switch
+    public static string Str(object? v) => Str(v, TemplateLimits.Default.MaxOutputChars);
+
+    /// <summary>Python's <c>str(v)</c>; fails once the text would pass <paramref name="maxChars"/>.</summary>
+    public static string Str(object? v, int maxChars) => v switch
     {
         string s => s,
         Undefined => "",
-        _ => Repr(v),
+        _ => Repr(v, maxChars),
     };
 
     /// <summary>Python's <c>repr(v)</c>.</summary>
-    public static string Repr(object? v)
+    public static string Repr(object? v) => Repr(v, TemplateLimits.Default.MaxOutputChars);
+
+    /// <summary>Python's <c>repr(v)</c>; fails once the text would pass <paramref name="maxChars"/>.</summary>
+    public static string Repr(object? v, int maxChars)
     {
         var sb = new StringBuilder();
-        AppendRepr(sb, v);
+        AppendRepr(sb, v, 0, maxChars);
+        CheckChars(sb.Length, maxChars);
         return sb.ToString();
     }
 
-    private static void AppendRepr(StringBuilder sb, object? v)
+    /// <summary>Fails a walk over a value nested deeper than <see cref="MaxValueDepth"/> (or deeper than the stack allows).</summary>
+    public static void CheckDepth(int depth)
     {
+        if (depth > MaxValueDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw new LimitError($"value nested too deeply (more than {MaxValueDepth} levels of lists and dicts)");
+    }
+
+    /// <summary>Fails when a string about to be built (<paramref name="chars"/> long) is over <paramref name="maxChars"/>.</summary>
+    public static void CheckChars(long chars, int maxChars)
+    {
+        if (chars > maxChars)
+            throw new LimitError($"output size limit exceeded ({maxChars} chars)");
+    }
+
+    private static void AppendRepr(StringBuilder sb, object? v, int depth, int maxChars)
+    {
+        CheckDepth(depth);
+        CheckChars(sb.Length, maxChars);
         switch (v)
         {
             case null: sb.Append("None"); break;
@@ -51,7 +77,7 @@ internal static class Py
                 {
                     if (i > 0)
                         sb.Append(", ");
-                    AppendRepr(sb, list[i]);
+                    AppendRepr(sb, list[i], depth + 1, maxChars);
                 }
                 if (list.IsTuple && list.Count == 1)
                     sb.Append(',');
@@ -67,7 +93,7 @@ internal static class Py
                     first = false;
                     AppendStringRepr(sb, key);
                     sb.Append(": ");
-                    AppendRepr(sb, value);
+                    AppendRepr(sb, value, depth + 1, maxChars);
                 }
                 sb.Append('}');
                 break;
@@ -189,8 +215,11 @@ internal static class Py
     };
 
     /// <summary>Python <c>==</c>: numbers across int/float/bool, deep on lists and dicts.</summary>
-    public static new bool Equals(object? a, object? b)
+    public static new bool Equals(object? a, object? b) => Equals(a, b, 0);
+
+    private static bool Equals(object? a, object? b, int depth)
     {
+        CheckDepth(depth);
         if (IsNumber(a) && IsNumber(b))
             return a is double || b is double ? ToDouble(a) == ToDouble(b) : ToLong(a) == ToLong(b);
         switch (a)
@@ -202,14 +231,14 @@ internal static class Py
                 if (x.Count != y.Count || x.IsTuple != y.IsTuple)
                     return false;
                 for (var i = 0; i < x.Count; i++)
-                    if (!Equals(x[i], y[i]))
+                    if (!Equals(x[i], y[i], depth + 1))
                         return false;
                 return true;
             case PyDict x when b is PyDict y:
                 if (x.Count != y.Count)
                     return false;
                 foreach (var (key, value) in x)
-                    if (!y.TryGetValue(key, out var other) || !Equals(value, other))
+                    if (!y.TryGetValue(key, out var other) || !Equals(value, other, depth + 1))
                         return false;
                 return true;
             default: return ReferenceEquals(a, b);
@@ -224,8 +253,11 @@ internal static class Py
     };
 
     /// <summary>Python ordering for &lt; &lt;= &gt; &gt;=: numbers, strings, lists lexicographically.</summary>
-    public static int Compare(object? a, object? b)
+    public static int Compare(object? a, object? b) => Compare(a, b, 0);
+
+    private static int Compare(object? a, object? b, int depth)
     {
+        CheckDepth(depth);
         if (IsNumber(a) && IsNumber(b))
             return a is double || b is double ? ToDouble(a).CompareTo(ToDouble(b)) : ToLong(a).CompareTo(ToLong(b));
         if (a is string s && b is string t)
@@ -233,8 +265,8 @@ internal static class Py
         if (a is PyList x && b is PyList y)
         {
             for (var i = 0; i < Math.Min(x.Count, y.Count); i++)
-                if (!Equals(x[i], y[i]))
-                    return Compare(x[i], y[i]);
+                if (!Equals(x[i], y[i], depth + 1))
+                    return Compare(x[i], y[i], depth + 1);
             return x.Count.CompareTo(y.Count);
         }
         throw new RenderError($"'<' not supported between instances of '{TypeName(a)}' and '{TypeName(b)}'");

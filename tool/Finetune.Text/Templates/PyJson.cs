@@ -14,10 +14,12 @@ internal sealed class PyJson
     private readonly string _keySeparator;
     private readonly bool _sortKeys;
     private readonly bool _ensureAscii;
+    private readonly int _maxChars;
     private readonly StringBuilder _sb = new();
 
-    private PyJson(string? indent, string itemSeparator, string keySeparator, bool sortKeys, bool ensureAscii)
+    private PyJson(string? indent, string itemSeparator, string keySeparator, bool sortKeys, bool ensureAscii, int maxChars)
     {
+        _maxChars = maxChars;
         _ensureAscii = ensureAscii;
         _indent = indent;
         _itemSeparator = itemSeparator;
@@ -26,11 +28,13 @@ internal sealed class PyJson
     }
 
     /// <param name="indent">null, a count of spaces, or an indent string (Python accepts both).</param>
-    public static string Dumps(object? value, object? indent = null, object? separators = null, bool sortKeys = false, bool ensureAscii = false)
+    /// <param name="maxChars">The text may not grow past this (checked before each value is written).</param>
+    public static string Dumps(object? value, int maxChars, object? indent = null, object? separators = null, bool sortKeys = false, bool ensureAscii = false)
     {
         var indentText = indent switch
         {
             null or Undefined => null,
+            long n when n > maxChars => throw new LimitError($"output size limit exceeded ({maxChars} chars)"),
             long n => new string(' ', (int)Math.Max(0, n)),
             string s => s,
             _ => throw new RenderError($"tojson: indent must be an int or a string, not {Py.TypeName(indent)}"),
@@ -41,13 +45,16 @@ internal sealed class PyJson
             PyList { Count: 2 } l when l[0] is string a && l[1] is string b => (a, b),
             _ => throw new RenderError("tojson: separators must be a pair of strings"),
         };
-        var json = new PyJson(indentText, item, key, sortKeys, ensureAscii);
+        var json = new PyJson(indentText, item, key, sortKeys, ensureAscii, maxChars);
         json.Write(value, 0);
+        Py.CheckChars(json._sb.Length, maxChars);
         return json._sb.ToString();
     }
 
     private void Write(object? v, int depth)
     {
+        Py.CheckDepth(depth);
+        Py.CheckChars(_sb.Length + (_indent?.Length ?? 0) * (long)depth, _maxChars);
         switch (v)
         {
             case null: _sb.Append("null"); break;

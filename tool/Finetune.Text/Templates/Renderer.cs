@@ -14,14 +14,16 @@ internal sealed class Renderer
     }
 
     private readonly string _name;
+    private readonly CancellationToken _cancellation;
     private readonly Stack<StringBuilder> _buffers = new();
     private readonly List<(int Start, int Length)> _spans = [];
     private long _iterations;
     private int _depth;
 
-    public Renderer(string name, TemplateLimits limits)
+    public Renderer(string name, TemplateLimits limits, CancellationToken cancellation)
     {
         _name = name;
+        _cancellation = cancellation;
         Limits = limits;
     }
 
@@ -44,14 +46,40 @@ internal sealed class Renderer
     /// <summary>Charges one loop iteration (or one range element) to the render's budget.</summary>
     public void Tick()
     {
+        _cancellation.ThrowIfCancellationRequested();
         if (++_iterations > Limits.MaxLoopIterations)
             throw new LimitError($"loop iteration limit exceeded ({Limits.MaxLoopIterations} iterations)");
     }
 
-    /// <summary>Fails when a string a template builds would exceed the output limit.</summary>
-    public string CheckSize(string s) => s.Length > Limits.MaxOutputChars
-        ? throw new LimitError($"output size limit exceeded ({Limits.MaxOutputChars} chars)")
-        : s;
+    /// <summary>Fails before a string of <paramref name="chars"/> chars is built when it would exceed the output limit.</summary>
+    public void Reserve(long chars) => Py.CheckChars(chars, Limits.MaxOutputChars);
+
+    /// <summary>Fails before a list of <paramref name="items"/> elements is built when it would exceed the list limit.</summary>
+    public void ReserveItems(long items)
+    {
+        if (items > Limits.MaxListItems)
+            throw new LimitError($"list size limit exceeded ({Limits.MaxListItems} items)");
+    }
+
+    /// <summary>Python's <c>str(v)</c> within this render's output limit.</summary>
+    public string Str(object? v) => Py.Str(v, Limits.MaxOutputChars);
+
+    /// <summary><c>separator.join(items)</c>, checking the length as it grows.</summary>
+    public string Join(string separator, IEnumerable<object?> items)
+    {
+        var sb = new StringBuilder();
+        var first = true;
+        foreach (var item in items)
+        {
+            var text = Str(item);
+            Reserve(sb.Length + (first ? 0L : separator.Length) + text.Length);
+            if (!first)
+                sb.Append(separator);
+            sb.Append(text);
+            first = false;
+        }
+        return sb.ToString();
+    }
 
     /// <summary>Very long operator chains nest deeply; fail cleanly instead of overflowing the stack.</summary>
     private static void EnsureStack()
@@ -63,8 +91,7 @@ internal sealed class Renderer
     private void Write(string s)
     {
         var buffer = _buffers.Peek();
-        if (buffer.Length + s.Length > Limits.MaxOutputChars)
-            throw new LimitError($"output size limit exceeded ({Limits.MaxOutputChars} chars)");
+        Reserve(buffer.Length + (long)s.Length);
         buffer.Append(s);
     }
 
@@ -99,6 +126,7 @@ internal sealed class Renderer
     {
         try
         {
+            _cancellation.ThrowIfCancellationRequested();
             EnsureStack();
             return ExecOne(stmt, scope);
         }
@@ -116,7 +144,7 @@ internal sealed class Renderer
                 Write(t.Text);
                 return Flow.Normal;
             case OutputStmt o:
-                Write(Py.Str(Eval(o.Value, scope)));
+                Write(Str(Eval(o.Value, scope)));
                 return Flow.Normal;
             case IfStmt i:
                 foreach (var (condition, branch) in i.Branches)
@@ -133,14 +161,14 @@ internal sealed class Renderer
                 Assign(b.Target, ApplyFilters(b.Filters, Capture(b.Body, scope), scope), scope);
                 return Flow.Normal;
             case FilterBlockStmt fb:
-                Write(Py.Str(ApplyFilters(fb.Filters, Capture(fb.Body, scope), scope)));
+                Write(Str(ApplyFilters(fb.Filters, Capture(fb.Body, scope), scope)));
                 return Flow.Normal;
             case MacroStmt m:
                 scope.Set(m.Name, new Macro(m.Name, m.Params, m.Body, scope));
                 return Flow.Normal;
             case CallBlockStmt c:
                 var caller = new Macro("caller", c.CallerParams, c.Body, scope);
-                Write(Py.Str(EvalCall(c.Call, scope, caller)));
+                Write(Str(EvalCall(c.Call, scope, caller)));
                 return Flow.Normal;
             case GenerationStmt g:
                 ExecGeneration(g, scope);
@@ -273,6 +301,8 @@ internal sealed class Renderer
                 return EvalBinary(b, scope);
             case CompareExpr c:
                 return EvalCompare(c, scope);
+            case SpreadExpr:
+                throw new RenderError("'*' and '**' unpacking is only allowed in call arguments");
             case CondExpr c:
                 return Py.Truthy(Eval(c.Condition, scope)) ? Eval(c.Then, scope) : c.Else == null ? Undefined.Instance : Eval(c.Else, scope);
             default:
@@ -282,12 +312,41 @@ internal sealed class Renderer
 
     private object? Optional(Expr? e, Scope scope) => e == null ? null : Eval(e, scope);
 
-    private CallArgs EvalArgs(IReadOnlyList<Expr> args, IReadOnlyList<(string Name, Expr Value)> kwargs, Scope scope) =>
-        args.Count == 0 && kwargs.Count == 0
-            ? CallArgs.Empty
-            : new CallArgs(
-                args.Select(a => Eval(a, scope)).ToList(),
-                kwargs.Select(k => new KeyValuePair<string, object?>(k.Name, Eval(k.Value, scope))).ToList());
+    private CallArgs EvalArgs(IReadOnlyList<Expr> args, IReadOnlyList<(string Name, Expr Value)> kwargs, Scope scope)
+    {
+        if (args.Count == 0 && kwargs.Count == 0)
+            return CallArgs.Empty;
+        var positional = new List<object?>();
+        foreach (var a in args)
+        {
+            if (a is SpreadExpr spread)
+                foreach (var item in Py.Iterate(Eval(spread.Value, scope)))
+                {
+                    Tick();
+                    positional.Add(item);
+                }
+            else
+                positional.Add(Eval(a, scope));
+        }
+        var keywords = new List<KeyValuePair<string, object?>>();
+        foreach (var (name, value) in kwargs)
+        {
+            if (name != SpreadExpr.KeywordsName)
+            {
+                keywords.Add(new(name, Eval(value, scope)));
+                continue;
+            }
+            if (Eval(value, scope) is not PyDict mapping)
+                throw new RenderError("argument after ** must be a mapping");
+            foreach (var (key, item) in mapping)
+            {
+                if (keywords.Any(k => k.Key == key))
+                    throw new RenderError($"got multiple values for keyword argument '{key}'");
+                keywords.Add(new(key, item));
+            }
+        }
+        return new CallArgs(positional, keywords);
+    }
 
     private object? EvalCall(CallExpr c, Scope scope, Macro? caller)
     {
@@ -376,7 +435,10 @@ internal sealed class Renderer
             case "or":
                 return Py.Truthy(left) ? left : Eval(b.Right, scope);
             case "~":
-                return CheckSize(Py.Str(left) + Py.Str(Eval(b.Right, scope)));
+                var leftText = Str(left);
+                var rightText = Str(Eval(b.Right, scope));
+                Reserve(leftText.Length + (long)rightText.Length);
+                return leftText + rightText;
             default:
                 return Arithmetic.Apply(this, b.Op, left, Eval(b.Right, scope));
         }

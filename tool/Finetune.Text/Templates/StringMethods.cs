@@ -19,10 +19,10 @@ internal static class StringMethods
         "lower" => Fn(name, _ => s.ToLowerInvariant()),
         "title" => Fn(name, _ => Title(s)),
         "capitalize" => Fn(name, _ => Capitalize(s)),
-        "replace" => Fn(name, a => r.CheckSize(Replace(s, Text(a.Get(0, "old")), Text(a.Get(1, "new")), a.Get(2, "count", -1L)))),
+        "replace" => Fn(name, a => Replace(r, s, Text(a.Get(0, "old")), Text(a.Get(1, "new")), a.Get(2, "count", -1L))),
         "find" => Fn(name, a => (long)s.IndexOf(Text(a.Get(0, "sub")), StringComparison.Ordinal)),
         "count" => Fn(name, a => (long)Count(s, Text(a.Get(0, "sub")))),
-        "join" => Fn(name, a => r.CheckSize(string.Join(s, Py.Iterate(a.Get(0, "iterable")).Select(Text)))),
+        "join" => Fn(name, a => r.Join(s, Py.Iterate(a.Get(0, "iterable")).Select(x => (object?)Text(x)))),
         "isdigit" => Fn(name, _ => s.Length > 0 && s.All(char.IsDigit)),
         "isalpha" => Fn(name, _ => s.Length > 0 && s.All(char.IsLetter)),
         "isspace" => Fn(name, _ => s.Length > 0 && s.All(IsSpace)),
@@ -120,9 +120,14 @@ internal static class StringMethods
         _ => throw new RenderError($"startswith/endswith first arg must be str or a tuple of str, not {Py.TypeName(arg)}"),
     };
 
-    public static string Replace(string s, string old, string replacement, object? count)
+    /// <summary>Python's <c>str.replace</c>; the result's length is worked out and checked before it is built.</summary>
+    public static string Replace(Renderer r, string s, string old, string replacement, object? count)
     {
         var max = count is long c ? c : -1;
+        long occurrences = old.Length == 0 ? s.Length + 1L : Count(s, old);
+        if (max >= 0)
+            occurrences = Math.Min(occurrences, max);
+        r.Reserve(s.Length + occurrences * (replacement.Length - (long)old.Length));
         if (max < 0)
             return old.Length == 0 ? InsertEverywhere(s, replacement) : s.Replace(old, replacement, StringComparison.Ordinal);
         var sb = new StringBuilder();

@@ -17,6 +17,9 @@ public sealed class TemplateContext
 
     public TemplateLimits Limits { get; set; } = TemplateLimits.Default;
 
+    /// <summary>Checked at every statement and loop iteration: a cancelled render throws <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken Cancellation { get; set; }
+
     internal IReadOnlyDictionary<string, object?> Variables => _variables;
 
     /// <summary>Every property of <paramref name="json"/> becomes a variable.</summary>

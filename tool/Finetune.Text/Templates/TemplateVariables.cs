@@ -153,6 +153,9 @@ internal sealed class TemplateVariables
                 Read(t.Value, bound);
                 foreach (var arg in t.Args) Read(arg, bound);
                 break;
+            case SpreadExpr spread:
+                Read(spread.Value, bound);
+                break;
             case UnaryExpr u:
                 Read(u.Operand, bound);
                 break;

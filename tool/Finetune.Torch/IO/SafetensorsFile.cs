@@ -93,6 +93,15 @@ public sealed class SafetensorsFile : ITensorSource
 
     public void Dispose() => _handle.Dispose();
 
+    /// <summary>At most the first 80 bytes of a header, as a quoted one-line string (never the whole, which may be MBs).</summary>
+    internal static string Quote(ReadOnlySpan<byte> bytes)
+    {
+        const int Max = 80;
+        var text = System.Text.Encoding.UTF8.GetString(bytes[..Math.Min(Max, bytes.Length)]);
+        var clean = new string([.. text.Select(c => char.IsControl(c) ? '?' : c)]);
+        return $"\"{clean}\"{(bytes.Length > Max ? $"... ({bytes.Length} bytes)" : "")}";
+    }
+
     private static (long DataStart, Dictionary<string, SafetensorsEntry> Entries, IReadOnlyDictionary<string, string> Metadata)
         ReadHeader(string path, SafeFileHandle handle)
     {
@@ -116,7 +125,8 @@ public sealed class SafetensorsFile : ITensorSource
         }
         catch (JsonException e)
         {
-            throw new CheckpointException(path, $"header is not valid JSON ({e.Message.Split('\n')[0]})");
+            var at = e.BytePositionInLine is { } b ? $" at byte {b + 1}" : "";
+            throw new CheckpointException(path, $"header is not valid JSON{at}; it starts with {Quote(headerBytes)}");
         }
         using (doc)
         {
