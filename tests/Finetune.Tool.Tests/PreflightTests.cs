@@ -90,6 +90,17 @@ public sealed class PreflightTests
     }
 
     [Fact]
+    public async Task A_token_the_tokenizer_already_has_passes_with_if_exists_reuse()
+    {
+        var lines = Base();
+        lines[5] = "  add: [\"<think>\", \"<|start_header_id|>\"]\n  if_exists: reuse";
+        File.WriteAllLines(Path.Combine(_dir, "r.yaml"), lines);
+        var r = await ToolProcess.Run(_dir, "validate", "r.yaml");
+        Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);
+        Assert.Equal("r.yaml: ok", r.StandardOutput.Trim());
+    }
+
+    [Fact]
     public async Task A_sequence_longer_than_the_model_allows()
     {
         var line = Assert.Single(await Validate(19, "  max_seq_length: 1024"));
@@ -107,8 +118,9 @@ public sealed class PreflightTests
     [Fact]
     public async Task A_message_template_that_does_not_parse()
     {
+        // The recipe loader parses message templates itself (FT012), before the preflight (FT107 stays for other callers).
         var line = Assert.Single(await Validate(15, "    - { role: user, content: \"{{ instruction }\" }"));
-        Assert.StartsWith("r.yaml:15:30: error FT107: `data.messages[0].content` does not parse: ", line);
+        Assert.StartsWith("r.yaml:15:30: error FT012: `data.messages", line);
     }
 
     [Fact]

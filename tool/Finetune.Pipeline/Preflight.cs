@@ -72,12 +72,13 @@ public static class Preflight
 
     private static void CheckTokens(Recipe recipe, HfTokenizer tokenizer, RecipePositions at, List<RecipeDiagnostic> errors)
     {
+        if (recipe.Tokens.IfExists == TokenIfExists.Reuse) return;          // the recipe asked to keep existing tokens as they are
         var add = recipe.Tokens.Add;
         for (var i = 0; i < add.Count; i++)
             if (tokenizer.TokenToId(add[i]) is int id)
                 errors.Add(at.Error($"tokens.add[{i}]", PreflightCodes.TokenExists,
                     $"`tokens.add[{i}]` `{add[i]}` is already in the model's tokenizer (id {id})",
-                    "remove it from tokens.add; reusing existing tokens is not supported yet"));
+                    "remove it from tokens.add, or set tokens.if_exists: reuse to train the existing token"));
     }
 
     /// <summary>Each <c>data.messages[i].content</c> parsed; a syntax error is reported at that message.</summary>

@@ -2,7 +2,6 @@ using Finetune.Recipes;
 using System.Text.Json.Nodes;
 using Finetune.Pipeline.Evaluation;
 using Finetune.Pipeline.Mapping;
-using Finetune.Recipes;
 using Finetune.Text.Tokenizers;
 using Finetune.Torch.Models;
 using Finetune.Torch.Seeding;

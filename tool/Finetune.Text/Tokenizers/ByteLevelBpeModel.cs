@@ -115,7 +115,7 @@ internal sealed class ByteLevelBpeModel : ITokenModel
         var bytes = Encoding.UTF8.GetBytes(word.ToArray());
         var chars = new char[bytes.Length];
         for (var i = 0; i < bytes.Length; i++)
-            chars[i] = ByteLevelAlphabet.ByteToChar[bytes[i]];
+            chars[i] = ByteLevelAlphabet.ToChar(bytes[i]);
         return new string(chars);
     }
 
