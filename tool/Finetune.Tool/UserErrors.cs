@@ -1,28 +1,57 @@
+using Finetune.Pipeline;
+using Finetune.Pipeline.Data;
+using Finetune.Pipeline.Store;
+using Finetune.Recipes;
+using Finetune.Text.Gguf;
+using Finetune.Text.Templates;
+using Finetune.Text.Tokenizers;
+using Finetune.Torch.IO;
+using Finetune.Torch.Training.Data;
+using Finetune.Torch.Training.Loop;
+using Finetune.Torch.Training.Optimizers;
+using Spectre.Console.Cli;
+
 namespace Finetune.Tool;
 
 /// <summary>
-/// Which exceptions are the user's input being wrong (exit 1, one line) rather than our bug (exit 2).
-/// Each project throws its own type; this is the one list of them.
+/// Which exceptions are the user's input being wrong (exit 1, one line) rather than our bug (exit 2): the one
+/// list of them, by type (subclasses included). A type the project adds for bad input goes here; anything
+/// else, in whatever namespace, is a bug.
 /// </summary>
 public static class UserErrors
 {
-    /// <summary>Spectre.Console.Cli's own parse errors: a wrong option is the user's input too.</summary>
-    private static readonly HashSet<string> CommandLineErrors = ["CommandParseException", "CommandRuntimeException"];
+    private static readonly Type[] UserInput =
+    [
+        typeof(UserInputException),
+        typeof(RecipeException),
+        typeof(PipelineException),
+        typeof(StoreException),
+        typeof(StoreLockedException),
+        typeof(DataException),
+        typeof(TemplateException),
+        typeof(TemplateLoadException),
+        typeof(TokenizerException),
+        typeof(GgufException),
+        typeof(GgufExportException),
+        typeof(CheckpointException),
+        typeof(TokenShardException),
+        typeof(TrainingException),
+        typeof(OptimizerStateException),
+        typeof(FileNotFoundException),
+        typeof(DirectoryNotFoundException),
+        // Spectre.Console.Cli's own parse errors: a wrong option is the user's input too.
+        typeof(CommandParseException),
+        typeof(CommandRuntimeException),
+    ];
 
-    /// <summary>
-    /// Every exception type the project defines (namespace Finetune.*) reports bad input by design: recipe,
-    /// store lock, GGUF, tokenizer, template, checkpoint, data, training errors. Missing files too.
-    /// </summary>
+    /// <summary>The one line to print for a user-input error; null for a bug.</summary>
     public static string? Describe(Exception e)
     {
-        if (e is FileNotFoundException or DirectoryNotFoundException) return e.Message;
         // The file system said no: a disk full, a path that is a folder, a permission, a link loop. .NET's
         // messages name the path; none of these is a bug in the tool.
         if (e is UnauthorizedAccessException || (e is IOException and not EndOfStreamException && e.GetType().Namespace == "System.IO"))
             return OneLine(e.Message);
-        var type = e.GetType();
-        bool ours = type.Namespace?.StartsWith("Finetune.", StringComparison.Ordinal) == true;
-        return ours || CommandLineErrors.Contains(type.Name) ? OneLine(e.Message) : null;
+        return UserInput.Any(t => t.IsInstanceOfType(e)) ? OneLine(e.Message) : null;
     }
 
     /// <summary>One line, at most 1000 chars: a message quoting a huge input must not flood the terminal.</summary>
