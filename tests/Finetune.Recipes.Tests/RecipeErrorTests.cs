@@ -140,7 +140,7 @@ public sealed class RecipeErrorTests
     [InlineData("train:\n  learning_rate: -1e-5\n", "r.yaml:4:18: error FT006: `train.learning_rate` must be > 0, got `-1e-5`")]
     [InlineData("train:\n  learning_rate: 0\n", "r.yaml:4:18: error FT006: `train.learning_rate` must be > 0, got `0`")]
     [InlineData("train:\n  epochs: 0\n", "r.yaml:4:11: error FT006: `train.epochs` must be >= 1, got `0`")]
-    [InlineData("train:\n  batch_size: 0\n", "r.yaml:4:15: error FT006: `train.batch_size` must be >= 1, got `0`")]
+    [InlineData("train:\n  batch_size: 0\n", "r.yaml:4:15: error FT006: `train.batch_size` must be >= 1 and <= 65536, got `0`")]
     [InlineData("train:\n  warmup_ratio: 1.0\n", "r.yaml:4:17: error FT006: `train.warmup_ratio` must be >= 0 and < 1, got `1.0`")]
     [InlineData("train:\n  max_grad_norm: -1\n", "r.yaml:4:18: error FT006: `train.max_grad_norm` must be >= 0, got `-1`")]
     [InlineData("data:\n  path: d\n  test_fraction: 1\n", "r.yaml:5:18: error FT006: `data.test_fraction` must be > 0 and < 1, got `1`")]

@@ -45,7 +45,7 @@ public sealed class KeyTableTests
         ["data.on_bad_row"] = new("\"skip\""),
         ["train.epochs"] = new("2"),
         ["train.max_steps"] = new("5"),
-        ["train.batch_size"] = new("8"),
+        ["train.batch_size"] = new("4"),
         ["train.gradient_accumulation"] = new("2"),
         ["train.method"] = new("\"lora\""),
         ["train.lora.rank"] = new("8", With: [("train.method", "\"lora\"")]),

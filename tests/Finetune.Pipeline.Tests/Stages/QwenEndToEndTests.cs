@@ -107,7 +107,8 @@ public sealed class QwenEndToEndTests
         Assert.Equal("Qwen3ForCausalLM", (string)config["architectures"]![0]!);
         Assert.Equal(Rows, (int)config["vocab_size"]!);
         // Qwen2Tokenizer has a slow twin, so save_pretrained also writes vocab.json, merges.txt and added_tokens.json.
-        Assert.Equal(["added_tokens.json", "config.json", "generation_config.json", "merges.txt", "model.safetensors", "special_tokens_map.json",
+        // .finetune-published.json: the publisher's marker (what it wrote, so a later publish may replace it).
+        Assert.Equal([".finetune-published.json", "added_tokens.json", "config.json", "generation_config.json", "merges.txt", "model.safetensors", "special_tokens_map.json",
             "tokenizer.json", "tokenizer_config.json", "vocab.json"], Directory.GetFiles(exported).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.StartsWith("{\"!\":0,\"\\\"\":1,\"#\":2,", File.ReadAllText(Path.Combine(exported, "vocab.json")));
         Assert.StartsWith("#version: 0.2\nĠ Ġ\nĠĠ ĠĠ\n", File.ReadAllText(Path.Combine(exported, "merges.txt")));

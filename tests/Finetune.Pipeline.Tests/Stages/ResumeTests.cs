@@ -7,7 +7,7 @@ namespace Finetune.Pipeline.Tests.Stages;
 public sealed class ResumeTests
 {
     private static string Shorter(string recipe) => recipe
-        .Replace("test_fraction: 0.1", "test_fraction: 0.1\n  take: 320")   // 288 train rows: 18 steps an epoch at batch 16
+        .Replace("test_fraction: 0.1", "test_fraction: 0.1\n  take: 320")   // 288 train rows: 36 steps an epoch at batch 8
         .Replace("epochs: 3", "epochs: 2")
         .Replace("save: epoch", "save: steps 10")
         .Replace("log_every: 10", "log_every: 1");
@@ -42,7 +42,7 @@ public sealed class ResumeTests
 
         var resumed = new List<string>();
         broken.Run(new RunOptions { Only = "train", Resume = true }, new Recorder(resumed));
-        Assert.Contains(resumed, m => m.StartsWith("resuming at step 20 of 36", StringComparison.Ordinal));
+        Assert.Contains(resumed, m => m.StartsWith("resuming at step 20 of 72", StringComparison.Ordinal));
         var actual = File.ReadAllBytes(Path.Combine(broken.Entry("train"), TrainStage.ModelFolder, "model.safetensors"));
         Assert.True(expected.AsSpan().SequenceEqual(actual), "resumed weights differ from the uninterrupted run's");
     }
