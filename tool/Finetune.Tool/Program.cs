@@ -1,5 +1,5 @@
 using Finetune.Tool;
 
-Finetune.Torch.TorchThreads.PreferSleepingWorkers();   // before libtorch loads: workers sleep rather than spin on shared cores
-Finetune.Torch.TorchThreads.ReturnFreedTensorMemory(); // large tensors' memory goes back to the system when freed
+Finetune.Torch.NativeRuntime.PreferSleepingWorkers();   // before libtorch loads: workers sleep rather than spin on shared cores
+Finetune.Torch.NativeRuntime.ReturnFreedTensorMemory(); // large tensors' memory goes back to the system when freed
 return await CliApp.RunAsync(args);

@@ -19,7 +19,7 @@ public sealed partial class DeleteAuditTests
         ["tool/Finetune.Pipeline/Stages/TrainStage.cs"] = (2, "clears run.WorkDir, the store's .work/<key> folder, before a fresh (non --resume) run"),
         ["tool/Finetune.Pipeline/Presets/TinyPretraining.cs"] = (1, "the finetune-pretrain-PID-GUID folder under the system temp folder the same call created"),
         ["tool/Finetune.Text/Gguf/GgufWriter.cs"] = (1, "the PATH.GUID.tmp file the same call created (File.Move does not overwrite)"),
-        ["tool/Finetune.Torch/Training/Loop/TrainerCheckpoint.cs"] = (3, "checkpoint folders under the trainer's work folder; SftTrainer's only caller (TrainStage) passes the store's .work/<key>"),
+        ["tool/Finetune.Torch/Training/Loop/TrainerCheckpoint.cs"] = (3, "only checkpoints/step-* and checkpoints/.tmp-step-* folders the trainer names under its work folder; its callers pass the store's .work/<key> (TrainStage) or a fresh GUID temp folder (TinyPretraining)"),
     };
 
     [Fact]

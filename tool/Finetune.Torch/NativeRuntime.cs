@@ -3,13 +3,13 @@ using System.Runtime.InteropServices;
 namespace Finetune.Torch;
 
 /// <summary>
-/// How libtorch's OpenMP workers wait. By default GNU OpenMP spins for a while between parallel regions,
-/// which on a machine whose cores are shared with other work burns the cores the other work needs and
+/// Process-wide settings of the native runtime under libtorch, applied once at start-up. By default GNU OpenMP
+/// spins for a while between parallel regions, which on a machine whose cores are shared with other work burns the cores the other work needs and
 /// slows both by an order of magnitude. Sleeping workers cost a little wake-up latency on a quiet machine.
 /// The setting must reach the process environment before libtorch (and its libgomp) loads; a value the
 /// user set is kept.
 /// </summary>
-public static partial class TorchThreads
+public static partial class NativeRuntime
 {
     public const string WaitPolicy = "OMP_WAIT_POLICY";
 
