@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Finetune.Pipeline.Store;
 using Finetune.Testing;
+using Xunit.Abstractions;
 
 namespace Finetune.Tool.Tests;
 
@@ -15,7 +16,7 @@ namespace Finetune.Tool.Tests;
 /// a rerun reuses the entries the interrupted runs completed and ends with the same outputs as an
 /// uninterrupted run in a store of its own. About half a minute on 2 cores.
 /// </summary>
-public sealed class SigintTests : IDisposable
+public sealed class SigintTests(ITestOutputHelper log) : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(2);
     private static readonly string[] Stages = ["tokenize", "resize", "seed", "map", "train", "evaluate", "export"];
@@ -99,6 +100,18 @@ public sealed class SigintTests : IDisposable
             Assert.True(Sha256(Path.Combine(clean, "store", stage, expected[stage].Key!, relative)) == Sha256(Path.Combine(store, stage, done[stage].Key!, relative)), $"{file} differs from the uninterrupted run's");
         }
         Assert.Equal(Sha256(Path.Combine(clean, "export", "think-answer-tiny", "model.safetensors")), Sha256(Path.Combine(_dir, "export", "think-answer-tiny", "model.safetensors")));
+
+        // 6. cache gc removing 10,000 leftovers of crashed runs: stopped between two, each gone whole or left whole.
+        var leftovers = Path.Combine(store, "map");
+        for (var i = 0; i < 10_000; i++) File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(leftovers, $".tmp-crashed-{i:D5}")).FullName, "shard.bin"), "x");
+        await Interrupt("cache gc", ["cache", "gc"], _ => false, started: () => !Directory.Exists(Path.Combine(leftovers, ".tmp-crashed-00000")));
+        var left = Directory.GetDirectories(leftovers, ".tmp-*");
+        Assert.NotEmpty(left);
+        Assert.All(left, d => Assert.True(Path.GetFileName(d).StartsWith(".tmp-crashed-", StringComparison.Ordinal) && File.Exists(Path.Combine(d, "shard.bin")), $"{d} is half removed"));
+        var gc = await ToolProcess.Run(_dir, "cache", "gc", "--store", "store");
+        Assert.True(gc.ExitCode == 0, gc.StandardError);
+        Assert.Empty(Directory.GetDirectories(leftovers, ".tmp-*"));
+        AssertConsistent(store, Stages);
     }
 
     /// <summary>
@@ -106,7 +119,8 @@ public sealed class SigintTests : IDisposable
     /// <paramref name="delay"/>, sends SIGINT and checks the exit: 130 within <see cref="Bound"/>, "interrupted" as the last
     /// stderr line and no error before it. Returns stdout.
     /// </summary>
-    private async Task<string> Interrupt(string point, string[] args, Func<string, bool> ready, TimeSpan delay = default)
+    /// <param name="started">polled every 10 ms besides the lines, for work that prints nothing while it runs</param>
+    private async Task<string> Interrupt(string point, string[] args, Func<string, bool> ready, TimeSpan delay = default, Func<bool>? started = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in (string[])[TestPaths.ToolDll, .. args, "--store", "store", "--json"]) start.ArgumentList.Add(a);
@@ -121,6 +135,12 @@ public sealed class SigintTests : IDisposable
         tool.BeginOutputReadLine();
         tool.BeginErrorReadLine();
         var exited = tool.WaitForExitAsync();
+        if (started != null)
+            _ = Task.Run(async () =>
+            {
+                while (!started() && !exited.IsCompleted) await Task.Delay(10);
+                reached.TrySetResult();
+            });
         if (await Task.WhenAny(reached.Task, exited).WaitAsync(TimeSpan.FromMinutes(3)) != reached.Task)
             Assert.Fail($"{point}: the tool ended (exit {tool.ExitCode}) before the point was reached:\n{stderr}{stdout}");
         if (delay > TimeSpan.Zero) await Task.Delay(delay);
@@ -129,6 +149,7 @@ public sealed class SigintTests : IDisposable
         Assert.Equal(0, Kill(tool.Id, SigInt));
         await exited.WaitAsync(TimeSpan.FromMinutes(1));
         var took = clock.Elapsed;
+        log.WriteLine($"{point}: exit {tool.ExitCode} {took.TotalSeconds:0.000} s after SIGINT");
         var output = $"{point}: exit {tool.ExitCode} {took.TotalSeconds:0.00} s after SIGINT\n{stderr}{stdout}";
         Assert.True(tool.ExitCode == 130, output);
         Assert.True(took <= Bound, output);
