@@ -14,9 +14,10 @@ namespace Finetune.Pipeline.Mapping;
 /// The map stage's work: rows → messages → chat-templated tokens with a loss mask → truncated to
 /// max_seq_length → the train and test <see cref="TokenShard"/>s (<c>train.*.bin</c>, <c>test.*.bin</c>), <c>stats.json</c>
 /// and <c>test_rows.jsonl</c> (each kept test row's columns, messages, prompt and expected completion,
-/// in shard order, for the evaluate stage).
+/// in shard order, for the evaluate stage). <paramref name="cancellation"/> (Ctrl-C) is checked before each row.
 /// </summary>
-public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer conversations, BadRowPolicy onBadRow, int maxSeqLength)
+public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer conversations, BadRowPolicy onBadRow, int maxSeqLength,
+    CancellationToken cancellation = default)
 {
     public const string TrainShard = "train";
     public const string TestShard = "test";
@@ -26,7 +27,7 @@ public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer 
     /// <summary>Reads the dataset, applies take/shuffle/test_fraction, and writes everything into <paramref name="outputDir"/>.</summary>
     public MapStatistics Run(string datasetPath, int? take, double testFraction, int shuffleSeed, string outputDir)
     {
-        var rows = DatasetSplitter.Take(DatasetReader.Open(datasetPath), take);
+        var rows = DatasetSplitter.Take(DatasetReader.Open(datasetPath, cancellation), take);
         return Write(DatasetSplitter.Split(rows, null, testFraction, shuffleSeed), rows.Count, outputDir);
     }
 
@@ -72,6 +73,7 @@ public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer 
     /// <summary>The row's shard entry, or null when it was skipped (bad) or dropped (no loss tokens); counts either way.</summary>
     private Mapped? Process(DataRow row, SplitStatistics stats)
     {
+        cancellation.ThrowIfCancellationRequested();
         stats.CountIn();
         var (mapped, bad) = messages.Map(row);
         TokenizedConversation? tokens = null;

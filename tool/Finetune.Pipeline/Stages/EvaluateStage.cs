@@ -58,7 +58,7 @@ public sealed class EvaluateStage(EvaluateInput input) : Stage<EvaluateInput>(in
 
         ModelScores Measure(string which, CausalLM model)
         {
-            var scores = evaluator.Evaluate(model, shard, probeIds, prompts, m => run.Report($"{which}: {m}"));
+            var scores = evaluator.Evaluate(model, shard, probeIds, prompts, m => run.Report($"{which}: {m}"), run.Cancellation);
             run.Report($"{which}: eval loss {scores.EvalLoss:0.0000}, format compliance {scores.FormatCompliance:P1}, exact match {scores.AnswerExactMatch:P1}");
             return scores;
         }

@@ -35,8 +35,8 @@ public sealed class RunCommand : Command<RunCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        if (settings.DryRun) return PlanCommand.Print(settings);
-        var recipe = settings.LoadChecked();
+        if (settings.DryRun) return PlanCommand.Print(settings, cancellation);
+        var recipe = settings.LoadChecked(cancellation);
         var engine = Job.Engine(recipe, settings.StoreRoot);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         engine.Run(new RunOptions

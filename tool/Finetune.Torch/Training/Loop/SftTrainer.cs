@@ -127,6 +127,8 @@ public sealed class SftTrainer : IDisposable
             var accumulator = new GradientAccumulator(lossTokens);
             foreach (var batch in batches)
             {
+                if (cancellationToken.IsCancellationRequested) batches.ForEach(b => b.Dispose()); // Ctrl-C between micro-batches
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 accumulator.Backward(MaskedCrossEntropy.NextTokenSum(model, batch.Ids, batch.LossMask, batch.AttentionMask, batch.Positions));
                 batch.Dispose();
