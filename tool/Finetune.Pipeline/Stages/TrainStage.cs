@@ -29,6 +29,9 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
 
     public const string MetricsFile = "metrics.jsonl";
 
+    /// <summary>With <c>save: epoch</c>: <c>checkpoints/checkpoint-STEP/model.safetensors</c>, the weights at each epoch's end.</summary>
+    public const string CheckpointsFolder = "checkpoints";
+
     public const string SummaryFile = "train.json";
 
     /// <summary>With <c>method: lora</c>: adapter_config.json + adapter_model.safetensors (<see cref="PeftAdapter"/>).</summary>
@@ -65,6 +68,14 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
         }
         model.SaveHuggingFace(Path.Combine(run.OutputDir, ModelFolder));
         File.Copy(trainer.MetricsPath, Path.Combine(run.OutputDir, MetricsFile));
+        var epochs = Path.Combine(run.WorkDir, SftTrainer.EpochsFolder);   // save: epoch keeps each epoch's weights, as the original did
+        if (Directory.Exists(epochs))
+            foreach (var weights in Directory.GetFiles(epochs, "*.safetensors", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(run.OutputDir, CheckpointsFolder, Path.GetRelativePath(epochs, weights));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(weights, target);
+            }
         var summary = new JsonObject
         {
             ["steps"] = result.Steps,

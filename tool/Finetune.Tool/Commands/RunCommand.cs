@@ -39,7 +39,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         var recipe = settings.LoadChecked();
         var engine = Job.Engine(recipe, settings.StoreRoot);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        engine.Run(new RunOptions
+        var plans = engine.Run(new RunOptions
         {
             Only = settings.Only,
             Force = settings.Force.ToHashSet(StringComparer.Ordinal),
@@ -48,7 +48,15 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             Cancellation = cancellation,
             Verify = !settings.NoVerify,
         }, new ConsoleObserver(settings.Json));
-        if (!settings.Json) System.Console.Error.WriteLine($"{recipe.Name}: finished in {clock.Elapsed.TotalSeconds:0.0} s");
+        if (!settings.Json)
+        {
+            System.Console.Error.WriteLine($"{recipe.Name}: finished in {clock.Elapsed.TotalSeconds:0.0} s");
+            // where to look next: the evaluation report and the exported model
+            if (plans.FirstOrDefault(p => p.Stage == "evaluate") is { } evaluate)
+                System.Console.Error.WriteLine($"report: {Path.Combine(settings.StoreRoot, "evaluate", evaluate.Key, "report.md")}");
+            if (plans.Any(p => p.Stage == "export") && recipe.Export.Path is { } export)
+                System.Console.Error.WriteLine($"export: {recipe.ResolvePath(export)}");
+        }
         return CliApp.Ok;
     }
 }

@@ -1,3 +1,4 @@
+using Finetune.Torch.IO;
 using System.Diagnostics;
 using Finetune.Torch.Models;
 using TorchSharp;
@@ -162,6 +163,8 @@ public sealed class SftTrainer : IDisposable
                 metrics.Eval(Step, (lastEval = Evaluate()).Value);
             if (options.Save.SaveAfter(Step, epochEnded, last))
                 checkpoint = SaveCheckpoint(elapsed);
+            if (options.Save.Kind == SaveKind.Epoch && (epochEnded || last))
+                KeepEpochWeights();
         }
         double seconds = clock.Elapsed.TotalSeconds;
         return new TrainingResult(Step, lastLoss, lastEval, seconds > 0 ? tokensDone / seconds : 0, elapsedBefore + seconds, checkpoint);
@@ -188,6 +191,20 @@ public sealed class SftTrainer : IDisposable
             count += batch.LossTokens;
         }
         return count > 0 ? sum / count : double.NaN;
+    }
+
+    /// <summary>Folder of the weights kept at each epoch's end (and after the last step), as HF keeps checkpoint-STEP folders.</summary>
+    public const string EpochsFolder = "epochs";
+
+    /// <summary>
+    /// <c>&lt;work&gt;/epochs/checkpoint-STEP/model.safetensors</c>: the weights at an epoch's end, kept (unlike the
+    /// resumable checkpoints, of which only the latest stays) so a run's per-epoch models can be compared.
+    /// </summary>
+    private void KeepEpochWeights()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(workDir, EpochsFolder, $"checkpoint-{Step}")).FullName;
+        SafetensorsWriter.Write(Path.Combine(folder, TrainerCheckpoint.ModelFile),
+            masters?.Named() ?? model.StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value)));
     }
 
     private string SaveCheckpoint(double elapsed) =>
