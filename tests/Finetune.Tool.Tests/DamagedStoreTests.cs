@@ -4,9 +4,9 @@ using Finetune.Testing;
 namespace Finetune.Tool.Tests;
 
 /// <summary>
-/// The embedded default run as a user would, then store entries damaged on disk: each is found on the next run
+/// The default recipe (shortened) run as a user would, then store entries damaged on disk: each is found on the next run
 /// that uses it, named, quarantined and rebuilt, and the published export is byte-for-byte the clean run's.
-/// Trains the tiny model twice.
+/// Trains the tiny model twice, 12 steps each.
 /// </summary>
 public sealed class DamagedStoreTests
 {
@@ -17,7 +17,13 @@ public sealed class DamagedStoreTests
         var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "recipes", "think-answer-tiny.yaml"))
             .Replace("path: models/tiny-llama", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama")}")
             .Replace("path: data/demo-reasoning.jsonl", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "data", "demo-reasoning.jsonl")}")
-            .Replace("path: ../artifacts/export/think-answer-tiny", "path: export/tiny");
+            .Replace("path: ../artifacts/export/think-answer-tiny", "path: export/tiny")
+            // Store integrity, not learning: a short training and evaluation keep the two trainings cheap.
+            .Replace("  epochs: 3\n", "  epochs: 1\n  max_steps: 12\n")
+            .Replace("  test_questions: 20\n", "  test_questions: 2\n")
+            .Replace("  max_new_tokens: 96\n", "  max_new_tokens: 16\n");
+        Assert.Contains("max_steps: 12", text);
+        Assert.Contains("test_questions: 2\n", text);
         File.WriteAllText(Path.Combine(_dir, "tiny.yaml"), text);
     }
 

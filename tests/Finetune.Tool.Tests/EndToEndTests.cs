@@ -23,6 +23,17 @@ public sealed class EndToEndTests
         return path;
     }
 
+    /// <summary>The recipe with 5 training steps and a 2-question, 16-token evaluation.</summary>
+    private static string Short(string text)
+    {
+        var shortened = text.Replace("  epochs: 3\n", "  epochs: 1\n  max_steps: 5\n")
+            .Replace("  test_questions: 20\n", "  test_questions: 2\n")
+            .Replace("  max_new_tokens: 96\n", "  max_new_tokens: 16\n");
+        Assert.Contains("max_steps: 5", shortened);
+        Assert.Contains("test_questions: 2\n", shortened);
+        return shortened;
+    }
+
     /// <summary>Runs the tool with --json and returns each stage's status (ran, cached, skipped).</summary>
     private async Task<Dictionary<string, string>> Run(params string[] extra)
     {
@@ -72,13 +83,15 @@ public sealed class EndToEndTests
         var second = await Run();
         Assert.All(Stages, s => Assert.Equal("cached", second[s]));
 
-        WriteRecipe(t => t.Replace("learning_rate: 3.0e-3", "learning_rate: 2.0e-3"));
+        // The reruns check what reruns, not learning: each edit also shortens training and evaluation
+        // (train.max_steps and evaluate settings move the same stages as the edit itself, see recipes/KEYS.md).
+        WriteRecipe(t => Short(t.Replace("learning_rate: 3.0e-3", "learning_rate: 2.0e-3")));
         var plan = await Plan();
         Assert.Contains("""{"kind":"param","key":"train.learning_rate","before":"0.003","after":"0.002"}""", plan["train"]["reasons"]!.AsArray().Select(r => r!.ToJsonString()));
         var lr = await Run();
         Assert.Equal(["cached", "cached", "cached", "cached", "ran", "ran", "ran"], Stages.Select(s => lr[s]));
 
-        WriteRecipe(t => t.Replace("add: [\"<think>\", \"</think>\", \"<answer>\", \"</answer>\"]", "add: [\"<think>\", \"</think>\", \"<answer>\", \"</answer>\", \"<check>\"]"));
+        WriteRecipe(t => Short(t.Replace("add: [\"<think>\", \"</think>\", \"<answer>\", \"</answer>\"]", "add: [\"<think>\", \"</think>\", \"<answer>\", \"</answer>\", \"<check>\"]")));
         plan = await Plan();
         Assert.All(Stages, s => Assert.False((bool)plan[s]["cached"]!, s));
         Assert.Contains(("upstream", "tokenize"), plan["map"]["reasons"]!.AsArray().Select(r => ((string)r!["kind"]!, (string)r["key"]!)));

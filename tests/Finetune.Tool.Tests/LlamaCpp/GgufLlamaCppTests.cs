@@ -7,7 +7,7 @@ namespace Finetune.Tool.Tests.LlamaCpp;
 /// The embedded default recipe with <c>export.gguf</c>, checked by real llama.cpp: it loads the exported file,
 /// tokenizes text holding the added tokens to the ids our Hugging Face export gives, and continues a chat prompt
 /// greedily with the tokens our <c>generate</c> gives on the Hugging Face export (f32: all 32; q8_0: the first 8).
-/// Expectations come from the HF export, which our GGUF code does not touch. Trains the tiny model once (about a minute).
+/// Expectations come from the HF export, which our GGUF code does not touch. Trains the tiny model for 12 steps.
 /// </summary>
 public sealed class GgufLlamaCppTests
 {
@@ -22,7 +22,12 @@ public sealed class GgufLlamaCppTests
         var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "recipes", "think-answer-tiny.yaml"))
             .Replace("path: models/tiny-llama", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama")}")
             .Replace("path: data/demo-reasoning.jsonl", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "data", "demo-reasoning.jsonl")}")
-            .Replace("path: ../artifacts/export/think-answer-tiny", "path: export/think-answer-tiny");
+            .Replace("path: ../artifacts/export/think-answer-tiny", "path: export/think-answer-tiny")
+            // The export is the subject, not learning: a short training and evaluation.
+            .Replace("  epochs: 3\n", "  epochs: 1\n  max_steps: 12\n")
+            .Replace("  test_questions: 20\n", "  test_questions: 2\n")
+            .Replace("  max_new_tokens: 96\n", "  max_new_tokens: 16\n");
+        Assert.Contains("max_steps: 12", text);
         Assert.Contains("\nexport:\n", text);
         File.WriteAllText(Path.Combine(_dir, "think-answer-tiny.yaml"), text.TrimEnd() + $"\n  gguf: {{ type: {type} }}\n");
     }
