@@ -29,7 +29,7 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
 
     public const string MetricsFile = "metrics.jsonl";
 
-    /// <summary>With <c>save: epoch</c>: <c>checkpoints/checkpoint-STEP/model.safetensors</c>, the weights at each epoch's end.</summary>
+    /// <summary>With <c>save: epoch</c>: <c>checkpoints/checkpoint-STEP/</c>, the model (or LoRA adapter) at each epoch's end and after the last step, HF's names.</summary>
     public const string CheckpointsFolder = "checkpoints";
 
     public const string SummaryFile = "train.json";
@@ -68,14 +68,7 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
         }
         model.SaveHuggingFace(Path.Combine(run.OutputDir, ModelFolder));
         File.Copy(trainer.MetricsPath, Path.Combine(run.OutputDir, MetricsFile));
-        var epochs = Path.Combine(run.WorkDir, SftTrainer.EpochsFolder);   // save: epoch keeps each epoch's weights, as the original did
-        if (Directory.Exists(epochs))
-            foreach (var weights in Directory.GetFiles(epochs, "*.safetensors", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(run.OutputDir, CheckpointsFolder, Path.GetRelativePath(epochs, weights));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(weights, target);
-            }
+        KeepEpochCheckpoints(run, input, plan.Tied, adapter?.Options);
         var summary = new JsonObject
         {
             ["steps"] = result.Steps,
@@ -90,6 +83,23 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
         };
         File.WriteAllText(Path.Combine(run.OutputDir, SummaryFile), summary.ToJsonString(Indented));
         run.Report($"trained {result.Steps} steps: loss {result.LastLoss:0.0000}{(result.LastEvalLoss is double e ? $", eval loss {e:0.0000}" : "")}");
+    }
+
+    /// <summary>
+    /// <c>save: epoch</c>: the trainer's per-epoch folders become <c>checkpoints/checkpoint-STEP/</c> of the entry (so the
+    /// manifest lists and verifies them). With LoRA each gets adapter_config.json beside the tensors, as PEFT's checkpoints.
+    /// </summary>
+    private static void KeepEpochCheckpoints(StageRun run, TrainInput input, bool tied, LoraOptions? lora)
+    {
+        var epochs = Path.Combine(run.WorkDir, SftTrainer.EpochsFolder);
+        if (!Directory.Exists(epochs)) return;
+        foreach (var source in Directory.GetDirectories(epochs, "checkpoint-*"))
+        {
+            var target = Directory.CreateDirectory(Path.Combine(run.OutputDir, CheckpointsFolder, Path.GetFileName(source))).FullName;
+            foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+            if (lora != null)
+                File.WriteAllText(Path.Combine(target, PeftAdapter.ConfigFile), PeftAdapter.Config(lora, input.ModelPath, tied).ToJsonString(Indented) + "\n");
+        }
     }
 
     private static void ClearFolder(string folder)

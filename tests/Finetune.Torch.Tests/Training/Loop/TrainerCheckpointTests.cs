@@ -60,5 +60,6 @@ public sealed class TrainerCheckpointTests
         using var last = Finetune.Torch.IO.SafetensorsFile.Open(Path.Combine(work, SftTrainer.EpochsFolder, "checkpoint-4", "model.safetensors"));
         using var weights = last.Read("model.embed_tokens.weight");
         Assert.True(TrainingTensors.BitEqual(weights, model.model.embed_tokens.weight!.detach()));
+        Assert.True(File.Exists(Path.Combine(work, SftTrainer.EpochsFolder, "checkpoint-3", "config.json")), "an epoch checkpoint is a loadable model folder");
     }
 }

@@ -1,5 +1,5 @@
-using Finetune.Torch.IO;
 using System.Diagnostics;
+using Finetune.Torch.IO;
 using Finetune.Torch.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -161,10 +161,10 @@ public sealed class SftTrainer : IDisposable
             }
             if (eval != null && (Step % options.EvalEvery == 0 || last))
                 metrics.Eval(Step, (lastEval = Evaluate()).Value);
+            if (options.Save.Kind == SaveKind.Epoch && (epochEnded || last))
+                KeepEpochWeights();   // before the resumable checkpoint: a crash between the two replays this step and keeps it again
             if (options.Save.SaveAfter(Step, epochEnded, last))
                 checkpoint = SaveCheckpoint(elapsed);
-            if (options.Save.Kind == SaveKind.Epoch && (epochEnded || last))
-                KeepEpochWeights();
         }
         double seconds = clock.Elapsed.TotalSeconds;
         return new TrainingResult(Step, lastLoss, lastEval, seconds > 0 ? tokensDone / seconds : 0, elapsedBefore + seconds, checkpoint);
@@ -193,18 +193,30 @@ public sealed class SftTrainer : IDisposable
         return count > 0 ? sum / count : double.NaN;
     }
 
-    /// <summary>Folder of the weights kept at each epoch's end (and after the last step), as HF keeps checkpoint-STEP folders.</summary>
+    /// <summary>With <c>save: epoch</c>: the work subfolder holding <c>checkpoint-STEP/</c> for every epoch end and the last step.</summary>
     public const string EpochsFolder = "epochs";
 
     /// <summary>
-    /// <c>&lt;work&gt;/epochs/checkpoint-STEP/model.safetensors</c>: the weights at an epoch's end, kept (unlike the
-    /// resumable checkpoints, of which only the latest stays) so a run's per-epoch models can be compared.
+    /// <c>&lt;work&gt;/epochs/checkpoint-STEP/</c>: the model at an epoch's end, kept (unlike the resumable checkpoints, of
+    /// which only the latest stays) as HF's Trainer keeps its checkpoint-STEP folders. Full fine-tuning: a loadable model
+    /// folder (config.json + model.safetensors, the model's dtype); LoRA: the adapter's tensors in PEFT's names. Written
+    /// to a fresh temp folder and renamed, so a folder that exists is complete; a replayed step (resume after a crash)
+    /// keeps the one already there.
     /// </summary>
     private void KeepEpochWeights()
     {
-        var folder = Directory.CreateDirectory(Path.Combine(workDir, EpochsFolder, $"checkpoint-{Step}")).FullName;
-        SafetensorsWriter.Write(Path.Combine(folder, TrainerCheckpoint.ModelFile),
-            masters?.Named() ?? model.StateNames().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value)));
+        var root = Path.Combine(workDir, EpochsFolder);
+        var final = Path.Combine(root, $"checkpoint-{Step}");
+        if (Directory.Exists(final)) return;
+        var temp = Path.Combine(root, $".tmp-checkpoint-{Step}-{Guid.NewGuid():N}");
+        if (adapter is null) model.SaveHuggingFace(temp);
+        else
+        {
+            Directory.CreateDirectory(temp);
+            using var scope = NewDisposeScope();
+            SafetensorsWriter.Write(Path.Combine(temp, PeftAdapter.WeightsFile), adapter.PeftTensors());
+        }
+        Directory.Move(temp, final);
     }
 
     private string SaveCheckpoint(double elapsed) =>
