@@ -41,7 +41,8 @@ public sealed class ModelEvaluator
         _eos = tokenizer.EosIds.ToHashSet();
     }
 
-    public ModelScores Evaluate(CausalLM model, TokenShard testShard, IReadOnlyList<int>? probeIds, IReadOnlyList<EvalPrompt> prompts, Action<string> report)
+    /// <param name="answered">hears (answers generated, prompts) after each answer</param>
+    public ModelScores Evaluate(CausalLM model, TokenShard testShard, IReadOnlyList<int>? probeIds, IReadOnlyList<EvalPrompt> prompts, Action<int, int> answered)
     {
         var tally = new TeacherForcedTally(_newTokens);
         ShardScoring.Score(model, testShard, tally);
@@ -50,7 +51,7 @@ public sealed class ModelEvaluator
         foreach (var prompt in prompts)
         {
             answers.Add(Answer(model, prompt));
-            if (answers.Count % 10 == 0) report($"{answers.Count}/{prompts.Count} answers");
+            answered(answers.Count, prompts.Count);
         }
         return new ModelScores(tally.MeanLoss, tally.Perplexity, tally.Tokens, tally.TokenScores(), probe, answers);
     }

@@ -48,14 +48,12 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             Cancellation = cancellation,
             Verify = !settings.NoVerify,
         }, new ConsoleObserver(settings.Json));
-        if (!settings.Json)
+        var results = RunResults.Of(plans, settings.StoreRoot, recipe.Export.Path is { } export ? recipe.ResolvePath(export) : null);
+        if (settings.Json) System.Console.Out.WriteLine(results.ToJson().ToJsonString());
+        else
         {
             System.Console.Error.WriteLine($"{recipe.Name}: finished in {clock.Elapsed.TotalSeconds:0.0} s");
-            // where to look next: the evaluation report and the exported model
-            if (plans.FirstOrDefault(p => p.Stage == "evaluate") is { } evaluate)
-                System.Console.Error.WriteLine($"report: {Path.Combine(settings.StoreRoot, "evaluate", evaluate.Key, "report.md")}");
-            if (plans.Any(p => p.Stage == "export") && recipe.Export.Path is { } export)
-                System.Console.Error.WriteLine($"export: {recipe.ResolvePath(export)}");
+            foreach (var line in results.Lines()) System.Console.Error.WriteLine(line);   // where to look next
         }
         return CliApp.Ok;
     }

@@ -76,6 +76,9 @@ public sealed class SftTrainer : IDisposable
 
     public long TotalSteps { get; }
 
+    /// <summary>The steps after which an epoch ends (<see cref="DataCursor.EpochEnds"/>).</summary>
+    public IReadOnlyList<long> EpochEnds => DataCursor.EpochEnds(lengths, options);
+
     /// <summary>Optimizer steps done.</summary>
     public long Step { get; private set; }
 
@@ -109,7 +112,7 @@ public sealed class SftTrainer : IDisposable
         using var freeze = options.FreezeNewRowsSteps > 0 ? new NewRowFreeze(parameters, options.FirstNewRow) : null;
         var clock = Stopwatch.StartNew();
         long startStep = Step, tokensDone = 0;
-        double windowLoss = 0, lastLoss = double.NaN, tokensPerSecond = 0;
+        double windowLoss = 0, lastLoss = double.NaN, loggedLoss = double.NaN, tokensPerSecond = 0;
         double? lastEval = null;
         int windowSteps = 0;
         string? checkpoint = TrainerCheckpoint.Latest(workDir);
@@ -152,13 +155,13 @@ public sealed class SftTrainer : IDisposable
             windowSteps++;
             double elapsed = elapsedBefore + clock.Elapsed.TotalSeconds;
             var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (Step - startStep) * (TotalSteps - Step));
-            progress?.Report(new TrainerProgress(Step, TotalSteps, loss, optimizer.LearningRate, tokensPerSecond, eta));
-            bool last = Step == TotalSteps;
-            if (Step % options.LogEvery == 0 || last)
+            bool last = Step == TotalSteps, logged = Step % options.LogEvery == 0 || last;
+            if (logged)
             {
-                metrics.Train(Step, cursor.EpochProgress, windowLoss / windowSteps, optimizer.LearningRate, gradNorm, tokensPerSecond, elapsed);
+                metrics.Train(Step, cursor.EpochProgress, loggedLoss = windowLoss / windowSteps, optimizer.LearningRate, gradNorm, tokensPerSecond, elapsed);
                 (windowLoss, windowSteps) = (0, 0);
             }
+            progress?.Report(new TrainerProgress(Step, TotalSteps, loss, optimizer.LearningRate, tokensPerSecond, eta, loggedLoss, logged));
             if (eval != null && (Step % options.EvalEvery == 0 || last))
                 metrics.Eval(Step, (lastEval = Evaluate()).Value);
             if (options.Save.Kind == SaveKind.Epoch && (epochEnded || last))
