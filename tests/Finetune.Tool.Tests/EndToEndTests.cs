@@ -14,25 +14,13 @@ public sealed class EndToEndTests
 
     private string WriteRecipe(Func<string, string>? edit = null)
     {
-        var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "recipes", "think-answer-tiny.yaml"))
-            .Replace("path: models/tiny-llama", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama")}")
-            .Replace("path: data/demo-reasoning.jsonl", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "data", "demo-reasoning.jsonl")}")
-            .Replace("path: ../artifacts/export/think-answer-tiny", "path: export/think-answer-tiny");
+        var text = TinyRecipe.Text("export/think-answer-tiny");
         var path = Path.Combine(_dir, "think-answer-tiny.yaml");
         File.WriteAllText(path, edit?.Invoke(text) ?? text);
         return path;
     }
 
-    /// <summary>The recipe with 5 training steps and a 2-question, 16-token evaluation.</summary>
-    private static string Short(string text)
-    {
-        var shortened = text.Replace("  epochs: 3\n", "  epochs: 1\n  max_steps: 5\n")
-            .Replace("  test_questions: 20\n", "  test_questions: 2\n")
-            .Replace("  max_new_tokens: 96\n", "  max_new_tokens: 16\n");
-        Assert.Contains("max_steps: 5", shortened);
-        Assert.Contains("test_questions: 2\n", shortened);
-        return shortened;
-    }
+    private static string Short(string text) => TinyRecipe.Short(text, 5);
 
     /// <summary>Runs the tool with --json and returns each stage's status (ran, cached, skipped).</summary>
     private async Task<Dictionary<string, string>> Run(params string[] extra)

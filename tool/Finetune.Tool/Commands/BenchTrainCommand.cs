@@ -180,6 +180,9 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
                 optimizer_state_mb = plan.OptimizerStateBytes / 1048576.0,
                 activations_mb = plan.ActivationBytes / 1048576.0,
                 head_and_loss_mb = plan.HeadAndLossBytes / 1048576.0,
+                fp32_step_gradients_mb = plan.StepGradientBytes / 1048576.0,
+                end_of_backward_mb = plan.BackwardBytes / 1048576.0,
+                optimizer_step_mb = plan.StepBytes / 1048576.0,
                 total_mb = plan.TotalBytes / 1048576.0,
             });
             settings.Report(json, string.Create(CultureInfo.InvariantCulture,

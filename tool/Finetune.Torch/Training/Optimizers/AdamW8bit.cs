@@ -80,11 +80,7 @@ public sealed class AdamW8bit : ITrainingOptimizer
 
     private void StepQuantized(Slot slot, Tensor grad, UpdateConstants u)
     {
-        if (FusedCpuKernel && AdamW8bitCpuKernel.Supports(slot.Parameter))
-        {
-            StepQuantizedCpu(slot, grad, u);
-            return;
-        }
+        bool fused = FusedCpuKernel && AdamW8bitCpuKernel.Supports(slot.Parameter);
         long n = slot.Parameter.numel();
         var flatGrad = grad.flatten();
         var flatParam = slot.Parameter.view(-1);
@@ -94,42 +90,36 @@ public sealed class AdamW8bit : ITrainingOptimizer
             long length = Math.Min(ChunkElements, n - start);
             long firstBlock = start / BlockwiseQuantizer.BlockSize;
             long blocks = BlockwiseQuantizer.BlockCount(length);
+            var param = flatParam.narrow(0, start, length);
+            var g = flatGrad.narrow(0, start, length).to(float32);
             var codes1 = slot.Codes1!.narrow(0, start, length);
             var codes2 = slot.Codes2!.narrow(0, start, length);
             var absmax1 = slot.Absmax1!.narrow(0, firstBlock, blocks);
             var absmax2 = slot.Absmax2!.narrow(0, firstBlock, blocks);
-
-            var g = BlockwiseQuantizer.PadToBlocks(flatGrad.narrow(0, start, length).to(float32));  // (blocks, 256)
-            var m = signedQuantizer.Dequantize(codes1, absmax1).mul_(u.Beta1).add_(g, 1 - u.Beta1);
-            var v = unsignedQuantizer.Dequantize(codes2, absmax2).mul_(u.Beta2).addcmul_(g, g, 1 - u.Beta2);
-
-            var step = m.div(v.sqrt().add_(u.BiasCorrection2Sqrt * u.Eps)).flatten().narrow(0, 0, length);
-            ApplyStep(flatParam.narrow(0, start, length), step, u);
-
-            signedQuantizer.Quantize(m, codes1, absmax1);
-            unsignedQuantizer.Quantize(v, codes2, absmax2);
+            if (fused) StepChunkCpu(param, g.contiguous(), codes1, absmax1, codes2, absmax2, u);
+            else StepChunk(param, g, codes1, absmax1, codes2, absmax2, u);
         }
     }
 
-    private void StepQuantizedCpu(Slot slot, Tensor grad, UpdateConstants u)
+    /// <summary>The tensor path (any device and dtype): whole-chunk torch ops.</summary>
+    private void StepChunk(Tensor param, Tensor grad, Tensor codes1, Tensor absmax1, Tensor codes2, Tensor absmax2, UpdateConstants u)
     {
-        long n = slot.Parameter.numel();
-        var flatGrad = grad.flatten();
-        var flatParam = slot.Parameter.view(-1);
-        for (long start = 0; start < n; start += ChunkElements)
-        {
-            using var scope = NewDisposeScope();
-            long length = Math.Min(ChunkElements, n - start);
-            long firstBlock = start / BlockwiseQuantizer.BlockSize;
-            long blocks = BlockwiseQuantizer.BlockCount(length);
-            AdamW8bitCpuKernel.Step(flatParam.narrow(0, start, length), flatGrad.narrow(0, start, length).to(float32).contiguous(),
-                slot.Codes1!.narrow(0, start, length), slot.Absmax1!.narrow(0, firstBlock, blocks),
-                slot.Codes2!.narrow(0, start, length), slot.Absmax2!.narrow(0, firstBlock, blocks),
-                signedMap, signedMidpoints, signedStarts, unsignedMap, unsignedMidpoints, unsignedStarts,
-                (float)u.Beta1, (float)u.Beta2, (float)(1 - u.Beta1), (float)(1 - u.Beta2), (float)(u.BiasCorrection2Sqrt * u.Eps),
-                (float)u.StepSize, (float)u.DecayFactor, u.DecayFactor != 1.0);
-        }
+        var g = BlockwiseQuantizer.PadToBlocks(grad);  // (blocks, 256)
+        var m = signedQuantizer.Dequantize(codes1, absmax1).mul_(u.Beta1).add_(g, 1 - u.Beta1);
+        var v = unsignedQuantizer.Dequantize(codes2, absmax2).mul_(u.Beta2).addcmul_(g, g, 1 - u.Beta2);
+
+        var step = m.div(v.sqrt().add_(u.BiasCorrection2Sqrt * u.Eps)).flatten().narrow(0, 0, param.numel());
+        ApplyStep(param, step, u);
+
+        signedQuantizer.Quantize(m, codes1, absmax1);
+        unsignedQuantizer.Quantize(v, codes2, absmax2);
     }
+
+    private void StepChunkCpu(Tensor param, Tensor grad, Tensor codes1, Tensor absmax1, Tensor codes2, Tensor absmax2, UpdateConstants u) =>
+        AdamW8bitCpuKernel.Step(param, grad, codes1, absmax1, codes2, absmax2,
+            signedMap, signedMidpoints, signedStarts, unsignedMap, unsignedMidpoints, unsignedStarts,
+            (float)u.Beta1, (float)u.Beta2, (float)(1 - u.Beta1), (float)(1 - u.Beta2), (float)(u.BiasCorrection2Sqrt * u.Eps),
+            (float)u.StepSize, (float)u.DecayFactor, u.DecayFactor != 1.0);
 
     private static float[] Midpoints(float[] map)
     {
