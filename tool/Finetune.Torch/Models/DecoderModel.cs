@@ -55,7 +55,8 @@ public sealed class DecoderModel : nn.Module
         var (cos, sin) = _rope.Compute(positions, x.dtype);
         var full = Mask(t, past, attentionMask, inputIds.device, window: null);
         var sliding = _window is int w ? Mask(t, past, attentionMask, inputIds.device, w) : null;
-        bool checkpoint = GradientCheckpointing && cache is null && is_grad_enabled() && x.requires_grad;
+        bool checkpoint = GradientCheckpointing && cache is null && is_grad_enabled();
+        if (checkpoint && !x.requires_grad) x = x.detach().requires_grad_();          // frozen embedding (LoRA): the recomputation must reach the adapter (transformers' enable_input_require_grads)
         foreach (var layer in layers)
         {
             var mask = layer.self_attn.Window is null ? full : sliding;

@@ -1,4 +1,5 @@
 using Finetune.Testing;
+using Finetune.Torch.Models;
 using Finetune.Torch.Tests.Training.Loop;
 using Finetune.Torch.Training.Loop;
 using Finetune.Torch.Training.Lora;
@@ -15,16 +16,32 @@ public sealed class LoraCheckpointingTests
 {
     private const int FirstNew = 60;
 
-    private static (List<(string Name, Tensor Value)> Trained, double Loss) Train(string dir, double dropout, bool checkpointing)
+    /// <summary>Passes through to a LoRA pair, noting whether it ran inside a checkpointed block's first pass.</summary>
+    private sealed class Witness(IProjectionDelta inner) : IProjectionDelta
+    {
+        public bool SawCheckpointedPass { get; private set; }
+
+        public Tensor forward(Tensor x)
+        {
+            SawCheckpointedPass |= CheckpointedLayer.InTrainingForward;
+            return inner.forward(x);
+        }
+    }
+
+    private static (List<(string Name, Tensor Value)> Trained, double Loss) Train(string dir, double dropout, bool checkpointing, int newRows = 4)
     {
         var rows = TrainerData.Counting(8, seed: 5).Select((r, i) => (r.Ids.Append(FirstNew + i % 4).ToArray(), r.Mask.Append((byte)1).ToArray())).ToList();
         using var shard = TrainerData.Shard(dir, "train", rows);
         using var model = TrainerData.Model(TrainerData.Config());
-        using var adapter = LoraAdapter.Attach(model, new LoraOptions { Rank = 4, Alpha = 8, Dropout = dropout, FirstNewRow = FirstNew, NewRowCount = 4, Seed = 3 });
+        using var adapter = LoraAdapter.Attach(model, new LoraOptions { Rank = 4, Alpha = 8, Dropout = dropout, FirstNewRow = FirstNew, NewRowCount = newRows, Seed = 3 });
+        var attention = model.model.layers[0].self_attn;
+        var witness = new Witness(attention.Deltas!["q_proj"]);
+        attention.Deltas = attention.Deltas!.ToDictionary(kv => kv.Key, kv => kv.Key == "q_proj" ? witness : kv.Value);
         var options = TrainerData.Options with { BatchSize = 2, GradientAccumulation = 2, MaxSteps = 2, LearningRate = 1e-2, Checkpointing = checkpointing };
         using var trainer = new SftTrainer(model, shard, null, options, dir, adapter);
         var result = trainer.Train();
         Assert.Equal(checkpointing, model.model.GradientCheckpointing);
+        Assert.Equal(checkpointing, witness.SawCheckpointedPass);
         return (adapter.Parameters.Select(p => (p.Name, p.P.detach().clone())).ToList(), result.LastLoss);
     }
 
@@ -40,5 +57,18 @@ public sealed class LoraCheckpointingTests
         Assert.NotEqual(kept.Loss, noDropout.Loss, 3);                                   // the masks act
         foreach (var ((name, a), (_, b)) in recomputed.Trained.Zip(kept.Trained))
             Assert.True(TrainingTensors.RelativeError(a, b) < 1e-5, $"{name}: {TrainingTensors.RelativeError(a, b)}");
+    }
+
+    [Fact]
+    public void Checkpointing_reaches_the_adapter_over_a_frozen_embedding()
+    {
+        // no trainable rows: the embedding's output carries no gradient, yet the blocks are checkpointed (the witness) and the update is the same
+        var dir = TestPaths.NewTempDir();
+        var kept = Train(Path.Combine(dir, "kept"), 0.3, checkpointing: false, newRows: 0);
+        var recomputed = Train(Path.Combine(dir, "recomputed"), 0.3, checkpointing: true, newRows: 0);
+        Assert.Equal(kept.Loss, recomputed.Loss, 6);
+        foreach (var ((name, a), (_, b)) in recomputed.Trained.Zip(kept.Trained))
+            Assert.True(TrainingTensors.RelativeError(a, b) < 1e-5, $"{name}: {TrainingTensors.RelativeError(a, b)}");
+        Assert.Contains(recomputed.Trained, p => p.Name.EndsWith("lora_B.weight", StringComparison.Ordinal) && p.Value.abs().max().item<float>() > 0);
     }
 }
