@@ -41,8 +41,9 @@ public sealed class ModelEvaluator
         _eos = tokenizer.EosIds.ToHashSet();
     }
 
+    /// <param name="answered">hears (answers generated, prompts) after each answer</param>
     /// <param name="cancellation">Ctrl-C: checked before each test row and each generated token</param>
-    public ModelScores Evaluate(CausalLM model, TokenShard testShard, IReadOnlyList<int>? probeIds, IReadOnlyList<EvalPrompt> prompts, Action<string> report,
+    public ModelScores Evaluate(CausalLM model, TokenShard testShard, IReadOnlyList<int>? probeIds, IReadOnlyList<EvalPrompt> prompts, Action<int, int> answered,
         CancellationToken cancellation = default)
     {
         var tally = new TeacherForcedTally(_newTokens);
@@ -52,7 +53,7 @@ public sealed class ModelEvaluator
         foreach (var prompt in prompts)
         {
             answers.Add(Answer(model, prompt, cancellation));
-            if (answers.Count % 10 == 0) report($"{answers.Count}/{prompts.Count} answers");
+            answered(answers.Count, prompts.Count);
         }
         return new ModelScores(tally.MeanLoss, tally.Perplexity, tally.Tokens, tally.TokenScores(), probe, answers);
     }

@@ -31,14 +31,21 @@ public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer 
         return Write(DatasetSplitter.Split(rows, null, testFraction, shuffleSeed), rows.Count, outputDir);
     }
 
+    /// <summary>Hears (rows mapped, rows in the split) after every row; null = nobody listens.</summary>
+    public Action<int, int>? Progress { get; init; }
+
     /// <summary>Maps an already split dataset; <paramref name="rowsRead"/> is recorded in stats.json.</summary>
     public MapStatistics Write(DatasetSplit split, int rowsRead, string outputDir)
     {
         var stats = new MapStatistics(rowsRead, maxSeqLength, conversations.LossOn);
+        int mapped = 0, total = split.Train.Count + split.Test.Count;
         using (var train = new TokenShardWriter(Path.Combine(outputDir, TrainShard)))
             foreach (var row in split.Train)
+            {
                 if (Process(row, stats.Train) is { } done)
                     train.Append(done.Tokens.Ids, done.Tokens.Mask);
+                Progress?.Invoke(++mapped, total);
+            }
         if (stats.Train.Rows == 0)
             throw NothingLeft(split, stats.Train);
 
@@ -48,6 +55,7 @@ public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer 
             var index = 0;
             foreach (var row in split.Test)
             {
+                Progress?.Invoke(++mapped, total);
                 if (Process(row, stats.Test) is not { } done) continue;
                 test.Append(done.Tokens.Ids, done.Tokens.Mask);
                 testRows.Write(TestRow(index++, row, done).ToJsonString(JsonLine));

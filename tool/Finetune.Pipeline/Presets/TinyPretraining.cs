@@ -45,6 +45,20 @@ public static class TinyPretraining
         Save = SavePolicy.End,
         Seed = (ulong)seed,
         PadId = padId,
+        Optimizer = Torch.Training.Optimizers.OptimizerKind.AdamW,
+        Beta1 = 0.9,
+        Beta2 = 0.999,
+        Eps = 1e-8,
+        MaxGradNorm = 1.0,
+        Packing = false,
+        GroupByLength = true,
+        Checkpointing = false,
+        FreezeNewRowsSteps = 0,
+        FirstNewRow = 0,
+        RealVocabSize = null,
+        DType = ScalarType.Float32,
+        MasterWeights = true,
+        Device = "cpu",
     };
 
     /// <summary>The demo conversations as the chat template renders them, one row per conversation (ids, all-but-first loss mask).</summary>
