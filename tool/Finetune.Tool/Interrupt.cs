@@ -7,7 +7,8 @@ namespace Finetune.Tool;
 /// a second Ctrl-C, ends the process at once with exit 130: the store stays consistent even then, because an entry
 /// becomes visible only by a rename after it is whole, and the OS releases the lock of a process that is gone.
 /// </summary>
-public sealed class Interrupt(TextWriter stderr) : IDisposable
+/// <param name="terminal">stderr is a terminal: the line first clears what is there (a live progress bar, the echoed ^C)</param>
+public sealed class Interrupt(TextWriter stderr, bool terminal) : IDisposable
 {
     /// <summary>How long cancelled work may take to unwind before the process is ended without it.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
@@ -57,7 +58,7 @@ public sealed class Interrupt(TextWriter stderr) : IDisposable
         {
             if (_said) return;
             _said = true;
-            stderr.WriteLine(line);
+            stderr.WriteLine(terminal ? $"\r\u001b[K{line}" : line);
             stderr.Flush();
         }
     }
