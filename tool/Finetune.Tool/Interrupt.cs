@@ -13,6 +13,8 @@ public sealed class Interrupt(TextWriter stderr, bool terminal) : IDisposable
     /// <summary>How long cancelled work may take to unwind before the process is ended without it.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
 
+    private static int s_idle;
+
     private readonly CancellationTokenSource _cancel = new();
     private readonly object _gate = new();
     private Timer? _watchdog;
@@ -26,6 +28,11 @@ public sealed class Interrupt(TextWriter stderr, bool terminal) : IDisposable
     public void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
     {
         e.Cancel = true;
+        if (Volatile.Read(ref s_idle) > 0)
+        {
+            _cancel.Cancel();
+            End("interrupted");
+        }
         lock (_gate)
         {
             if (_watchdog is null)
@@ -37,6 +44,26 @@ public sealed class Interrupt(TextWriter stderr, bool terminal) : IDisposable
             }
         }
         End("interrupted");
+    }
+
+    /// <summary>
+    /// Marks a wait with nothing to clean up, which no token can stop (reading the next chat prompt from the console):
+    /// a Ctrl-C during it ends the process at once, with the same line and exit code. Dispose ends the wait.
+    /// </summary>
+    public static IDisposable Idle()
+    {
+        Interlocked.Increment(ref s_idle);
+        return new IdleWait();
+    }
+
+    private sealed class IdleWait : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) Interlocked.Decrement(ref s_idle);
+        }
     }
 
     /// <summary>The cancelled command has unwound: one line on stderr, and the exit code.</summary>
