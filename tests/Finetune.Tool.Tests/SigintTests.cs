@@ -56,30 +56,30 @@ public sealed class SigintTests(ITestOutputHelper log) : IDisposable
 
         // 1. Waiting for the store lock another run holds.
         using (StoreLock.Acquire(store, TimeSpan.Zero))
-            await Interrupt("lock wait", ["run", "tiny.yaml"], line => line.Contains("waiting for the store lock", StringComparison.Ordinal));
+            await Interrupt("lock wait", Run("tiny.yaml"), line => line.Contains("waiting for the store lock", StringComparison.Ordinal));
 
         // 2. Hashing an input that takes long to read: 400 real rows (all that take: 400 reads), then a 16 GB sparse tail.
         var huge = Path.Combine(_dir, "huge.jsonl");
         File.WriteAllLines(huge, File.ReadLines(DemoData).Take(400));
         using (var grow = new FileStream(huge, FileMode.Open)) grow.SetLength(16L << 30);
         File.WriteAllText(Path.Combine(_dir, "huge.yaml"), Recipe(huge));
-        await Interrupt("hashing", ["run", "huge.yaml"], line => StageEvent(line) == "seed"); // map's inputs are hashed next
+        await Interrupt("hashing", Run("huge.yaml"), line => StageEvent(line) == "seed"); // map's inputs are hashed next
         AssertConsistent(store, "tokenize", "resize", "seed");
 
         // 3. Mapping 40,000 rows (seconds of reading, rendering and tokenizing).
         var many = Path.Combine(_dir, "many.jsonl");
         File.WriteAllLines(many, Enumerable.Repeat(File.ReadAllLines(DemoData), 20).SelectMany(l => l));
         File.WriteAllText(Path.Combine(_dir, "many.yaml"), Recipe(many, take: false));
-        await Interrupt("map", ["run", "many.yaml"], line => StageEvent(line) == "seed", TimeSpan.FromMilliseconds(500));
+        await Interrupt("map", Run("many.yaml"), line => StageEvent(line) == "seed", TimeSpan.FromMilliseconds(500));
         AssertConsistent(store, "tokenize", "resize", "seed");
 
         // 4. Training: after its first step (44 to go); what ran before is reused.
-        var train = await Interrupt("train", ["run", "tiny.yaml"], line => Message(line) is ("train", var m) && m.StartsWith("step 1/", StringComparison.Ordinal));
+        var train = await Interrupt("train", Run("tiny.yaml"), line => Message(line) is ("train", var m) && m.StartsWith("step 1/", StringComparison.Ordinal));
         Assert.Equal(["cached", "cached", "cached", "ran"], Stages[..4].Select(s => Statuses(train)[s].Status));
         AssertConsistent(store, "tokenize", "resize", "seed", "map");
 
         // 5. Evaluating (scoring the test split and generating answers), once training has completed.
-        var evaluate = await Interrupt("evaluate", ["run", "tiny.yaml"], line => Message(line).Stage == "evaluate");
+        var evaluate = await Interrupt("evaluate", Run("tiny.yaml"), line => Message(line).Stage == "evaluate");
         Assert.Equal("ran", Statuses(evaluate)["train"].Status);
         AssertConsistent(store, "tokenize", "resize", "seed", "map", "train");
 
@@ -104,7 +104,7 @@ public sealed class SigintTests(ITestOutputHelper log) : IDisposable
         // 6. cache gc removing 10,000 leftovers of crashed runs: stopped between two, each gone whole or left whole.
         var leftovers = Path.Combine(store, "map");
         for (var i = 0; i < 10_000; i++) File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(leftovers, $".tmp-crashed-{i:D5}")).FullName, "shard.bin"), "x");
-        await Interrupt("cache gc", ["cache", "gc"], _ => false, started: () => !Directory.Exists(Path.Combine(leftovers, ".tmp-crashed-00000")));
+        await Interrupt("cache gc", ["cache", "gc", "--store", "store"], _ => false, started: () => !Directory.Exists(Path.Combine(leftovers, ".tmp-crashed-00000")));
         var left = Directory.GetDirectories(leftovers, ".tmp-*");
         Assert.NotEmpty(left);
         Assert.All(left, d => Assert.True(Path.GetFileName(d).StartsWith(".tmp-crashed-", StringComparison.Ordinal) && File.Exists(Path.Combine(d, "shard.bin")), $"{d} is half removed"));
@@ -114,16 +114,27 @@ public sealed class SigintTests(ITestOutputHelper log) : IDisposable
         AssertConsistent(store, Stages);
     }
 
+    [Fact]
+    public async Task Ctrl_c_in_chat_while_it_waits_for_the_next_prompt_exits_130_at_once()
+    {
+        // Console.ReadLine cannot be cancelled: the wait is marked idle, so Ctrl-C ends the process right there.
+        var model = Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama");
+        await Interrupt("chat prompt", ["chat", model, "--max-new-tokens", "4"], _ => true, TimeSpan.FromMilliseconds(300), stdin: "How many balls?\n");
+    }
+
+    private static string[] Run(string recipe) => ["run", recipe, "--store", "store", "--json"];
+
     /// <summary>
-    /// Runs the tool (with --store store --json) until a stdout or stderr line satisfies <paramref name="ready"/>, waits
+    /// Runs the tool until a stdout or stderr line satisfies <paramref name="ready"/>, waits
     /// <paramref name="delay"/>, sends SIGINT and checks the exit: 130 within <see cref="Bound"/>, "interrupted" as the last
     /// stderr line and no error before it. Returns stdout.
     /// </summary>
     /// <param name="started">polled every 10 ms besides the lines, for work that prints nothing while it runs</param>
-    private async Task<string> Interrupt(string point, string[] args, Func<string, bool> ready, TimeSpan delay = default, Func<bool>? started = null)
+    /// <param name="stdin">written to the tool's input, which then stays open</param>
+    private async Task<string> Interrupt(string point, string[] args, Func<string, bool> ready, TimeSpan delay = default, Func<bool>? started = null, string? stdin = null)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in (string[])[TestPaths.ToolDll, .. args, "--store", "store", "--json"]) start.ArgumentList.Add(a);
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = stdin != null };
+        foreach (var a in (string[])[TestPaths.ToolDll, .. args]) start.ArgumentList.Add(a);
         start.Environment.Remove("FINETUNE_STORE");
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
@@ -134,6 +145,11 @@ public sealed class SigintTests(ITestOutputHelper log) : IDisposable
         tool.Start();
         tool.BeginOutputReadLine();
         tool.BeginErrorReadLine();
+        if (stdin != null)
+        {
+            tool.StandardInput.Write(stdin);
+            tool.StandardInput.Flush();
+        }
         var exited = tool.WaitForExitAsync();
         if (started != null)
             _ = Task.Run(async () =>

@@ -55,7 +55,7 @@ public static class Preflight
         if (recipe.Data.Path is { } data && (File.Exists(recipe.ResolvePath(data)) || Directory.Exists(recipe.ResolvePath(data))))
             Guard(errors, at, "data.path", () => CheckData(recipe, recipe.ResolvePath(data), templates, at, errors, cancellation));
 
-        return errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
+        return errors.Distinct().OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
     }
 
     private static void CheckConfig(Recipe recipe, ModelConfig config, RecipePositions at, List<RecipeDiagnostic> errors)

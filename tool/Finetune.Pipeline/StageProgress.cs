@@ -27,12 +27,13 @@ public sealed record StageProgress(long Done, long Total, string Unit, string De
 
     /// <summary>
     /// A counter's progress for a loop of <paramref name="total"/> items started at <paramref name="since"/>: ETA from
-    /// the mean time per item so far, a milestone every tenth of the way and at the end.
+    /// the mean time per item so far; a milestone every tenth of the way, but never more often than every 10 items
+    /// (a short loop prints no lines: the stage's summary follows at once).
     /// </summary>
     public static StageProgress Counting(long done, long total, string unit, System.Diagnostics.Stopwatch since, string detail = "")
     {
-        long tenth = Math.Max(1, total / 10);
+        long every = Math.Max(10, (total + 9) / 10);
         TimeSpan? eta = done > 0 ? TimeSpan.FromSeconds(since.Elapsed.TotalSeconds / done * (total - done)) : null;
-        return new(done, total, unit, detail, eta, done == total || done % tenth == 0);
+        return new(done, total, unit, detail, eta, done > 0 && done % every == 0);
     }
 }

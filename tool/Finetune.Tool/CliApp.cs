@@ -24,7 +24,7 @@ public static class CliApp
         // Ctrl-C (SIGINT) cancels the work cooperatively: every long loop checks the token, the store keeps only
         // whole entries (a stage's temp folder is removed on the way out) and the store lock is released. What
         // does not stop within the grace period (a long native call) is ended by the watchdog; so is a second Ctrl-C.
-        using var interrupt = new Interrupt(Console.Error);
+        using var interrupt = new Interrupt(Console.Error, terminal: !Console.IsErrorRedirected);
         Console.CancelKeyPress += interrupt.OnCancelKeyPress;
         try
         {

@@ -7,10 +7,13 @@ namespace Finetune.Tool;
 /// a second Ctrl-C, ends the process at once with exit 130: the store stays consistent even then, because an entry
 /// becomes visible only by a rename after it is whole, and the OS releases the lock of a process that is gone.
 /// </summary>
-public sealed class Interrupt(TextWriter stderr) : IDisposable
+/// <param name="terminal">stderr is a terminal: the line first clears what is there (a live progress bar, the echoed ^C)</param>
+public sealed class Interrupt(TextWriter stderr, bool terminal) : IDisposable
 {
     /// <summary>How long cancelled work may take to unwind before the process is ended without it.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
+
+    private static int s_idle;
 
     private readonly CancellationTokenSource _cancel = new();
     private readonly object _gate = new();
@@ -25,6 +28,11 @@ public sealed class Interrupt(TextWriter stderr) : IDisposable
     public void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
     {
         e.Cancel = true;
+        if (Volatile.Read(ref s_idle) > 0)
+        {
+            _cancel.Cancel();
+            End("interrupted");
+        }
         lock (_gate)
         {
             if (_watchdog is null)
@@ -36,6 +44,26 @@ public sealed class Interrupt(TextWriter stderr) : IDisposable
             }
         }
         End("interrupted");
+    }
+
+    /// <summary>
+    /// Marks a wait with nothing to clean up, which no token can stop (reading the next chat prompt from the console):
+    /// a Ctrl-C during it ends the process at once, with the same line and exit code. Dispose ends the wait.
+    /// </summary>
+    public static IDisposable Idle()
+    {
+        Interlocked.Increment(ref s_idle);
+        return new IdleWait();
+    }
+
+    private sealed class IdleWait : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) Interlocked.Decrement(ref s_idle);
+        }
     }
 
     /// <summary>The cancelled command has unwound: one line on stderr, and the exit code.</summary>
@@ -57,7 +85,7 @@ public sealed class Interrupt(TextWriter stderr) : IDisposable
         {
             if (_said) return;
             _said = true;
-            stderr.WriteLine(line);
+            stderr.WriteLine(terminal ? $"\r\u001b[K{line}" : line);
             stderr.Flush();
         }
     }

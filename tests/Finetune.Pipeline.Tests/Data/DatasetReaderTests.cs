@@ -84,4 +84,28 @@ public sealed class DatasetReaderTests
         Assert.Equal($"{dir}: the folder holds no .jsonl, .json, .csv or .parquet files",
             Assert.Throws<DataException>(() => DatasetReader.Open(dir).ToList()).Message);
     }
+
+    [Fact]
+    public void An_empty_dataset_names_its_file()
+    {
+        var dir = TestPaths.NewTempDir("empty");
+        var file = DataFiles.Write(dir, "rows.jsonl", "\n\n");
+        var e = Assert.Throws<DataException>(() => DatasetReader.Open(file).ToList());
+        Assert.Equal($"{file}: the dataset has no rows (the file holds no records)", e.Message);
+        var csv = DataFiles.Write(dir, "sub/rows.csv", "a,b\n");
+        var folder = Path.GetDirectoryName(csv)!;
+        Assert.Equal($"{folder}: the dataset has no rows (none of its 1 files holds a record)", Assert.Throws<DataException>(() => DatasetReader.Open(folder).ToList()).Message);
+    }
+
+    [Fact]
+    public void Devices_and_link_loops_are_refused_before_reading()
+    {
+        var e = Assert.Throws<DataException>(() => DatasetReader.ListFiles("/dev/zero"));
+        Assert.Equal("/dev/zero: the data path is not a regular file (a device, pipe or socket); give a file or a folder", e.Message);
+        var dir = TestPaths.NewTempDir("loop");
+        File.CreateSymbolicLink(Path.Combine(dir, "a.jsonl"), Path.Combine(dir, "b.jsonl"));
+        File.CreateSymbolicLink(Path.Combine(dir, "b.jsonl"), Path.Combine(dir, "a.jsonl"));
+        var loop = Assert.Throws<DataException>(() => DatasetReader.ListFiles(Path.Combine(dir, "a.jsonl")));
+        Assert.Contains("a.jsonl: the data path is a symbolic link loop", loop.Message);
+    }
 }

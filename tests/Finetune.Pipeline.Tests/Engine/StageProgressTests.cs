@@ -27,11 +27,14 @@ public sealed class StageProgressTests
     }
 
     [Fact]
-    public void A_counted_loop_has_a_milestone_every_tenth_and_at_the_end()
+    public void A_counted_loop_has_a_milestone_every_tenth_but_not_more_often_than_every_10_items()
     {
         var clock = Stopwatch.StartNew();
-        var milestones = Enumerable.Range(1, 95).Where(i => StageProgress.Counting(i, 95, "row", clock).Milestone).ToList();
-        Assert.Equal([9, 18, 27, 36, 45, 54, 63, 72, 81, 90, 95], milestones);   // 95 / 10 = 9
+        List<int> Milestones(int total) => Enumerable.Range(1, total).Where(i => StageProgress.Counting(i, total, "row", clock).Milestone).ToList();
+        Assert.Equal([32, 64, 96, 128, 160, 192, 224, 256, 288, 320], Milestones(320));
+        Assert.Equal([11, 22, 33, 44, 55, 66, 77, 88, 99], Milestones(105));   // ceil(105 / 10) = 11
+        Assert.Equal([10, 20], Milestones(22));
+        Assert.Empty(Milestones(8));
         Assert.Equal("row 3/5", StageProgress.Counting(3, 5, "row", new Stopwatch()).Line()[..7]);
         Assert.Null(StageProgress.Counting(0, 5, "row", clock).Eta);
     }

@@ -21,6 +21,8 @@ public sealed class RecipeLock
     public static RecipeLock Load(string path)
     {
         var result = new RecipeLock(path);
+        if (Directory.Exists(path))
+            throw new PipelineException($"{path}: the recipe's lock file is a folder here; move it away (a run records its stages' keys in this file)");
         if (!File.Exists(path)) return result;
         try
         {

@@ -20,6 +20,8 @@ public sealed class StoreLock : IDisposable
     public static StoreLock Acquire(string storeRoot, TimeSpan timeout, Action<string>? onWait = null, CancellationToken cancellation = default)
     {
         var path = Path.Combine(Prepare(storeRoot), ".lock");
+        if (Directory.Exists(path))
+            throw new StoreException($"{path}: the store's lock file is a folder here; move it away (a run locks the store through this file)");
         var clock = Stopwatch.StartNew();
         bool told = false;
         while (true)

@@ -124,6 +124,14 @@ public sealed record ModelConfig
         {
             throw new CheckpointException(path, $"config is not valid JSON ({e.Message.Split('\n')[0]})");
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new CheckpointException(path, "file not found (a model folder needs its config.json)", e);
+        }
+        catch (UnauthorizedAccessException e) when (Directory.Exists(path))
+        {
+            throw new CheckpointException(path, "this is a folder, not a config file", e);
+        }
         var config = FromJson(original, path) with { Original = original };
         config.Validate(path);
         return config;
