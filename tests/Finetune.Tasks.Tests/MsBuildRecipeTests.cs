@@ -115,6 +115,44 @@ public sealed class MsBuildRecipeTests
     }
 
     [Fact]
+    public async Task FinetunePreflight_runs_the_tools_preflight_and_reports_its_errors_at_file_line_column()
+    {
+        var dir = TestPaths.NewTempDir();
+        var model = Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama");
+        var data = Path.Combine(TestPaths.RepoRoot, "recipes", "data", "demo-reasoning.jsonl");
+        // <|eot_id|> is one of the tiny model's own special tokens (its tokenizer.json), so adding it again is
+        // preflight's FT104 (recipes/ERRORS.md); the recipe loader alone cannot know that.
+        File.WriteAllText(Path.Combine(dir, "exists.yaml"), $"""
+            name: exists
+            model:
+              path: "{model}"
+            tokens:
+              add: ["<think>", "<|eot_id|>"]
+            data:
+              path: "{data}"
+            """);
+        File.WriteAllText(Path.Combine(dir, "elsewhere.yaml"), "name: elsewhere\nmodel: { path: models/none }\n");
+        MakeProject(dir, """
+            <FinetuneRecipe Include="exists.yaml" />
+            <FinetuneRecipe Include="elsewhere.yaml" CheckPaths="false" />
+            """, $"""
+            <FinetunePreflight>true</FinetunePreflight>
+            <FinetuneTool>dotnet "{TestPaths.ToolDll}"</FinetuneTool>
+            """);
+        var result = await Build(dir);
+        var output = result.StandardOutput;
+        Assert.NotEqual(0, result.ExitCode);
+        // Line 5, column 20 is the second item of tokens.add (counted by hand in the YAML above).
+        Assert.Contains($"{Path.Combine(dir, "exists.yaml")}(5,20): error FT104: ", output);
+        Assert.DoesNotContain("elsewhere.yaml(", output); // paths unchecked: no preflight for it
+
+        // Without the property only the in-process checks run, and the recipe loads.
+        MakeProject(dir, """<FinetuneRecipe Include="exists.yaml" />""");
+        var off = await Build(dir);
+        Assert.True(off.ExitCode == 0, off.StandardOutput);
+    }
+
+    [Fact]
     public async Task RunRecipe_runs_the_tool_out_of_process_and_streams_its_output()
     {
         var dir = TestPaths.NewTempDir();

@@ -106,4 +106,35 @@ public sealed class BenchCommandTests
         double planned = (double)json["planned_peak_mb"]!, measured = (double)json["peak_rss_mb"]!;
         Assert.True(Math.Abs(planned - measured) / measured < 0.15, $"planned {planned:0} MB, measured {measured:0} MB");
     }
+
+    [Fact]
+    public async Task Bench_train_planned_peak_of_bf16_mixed_with_8_bit_adamw_is_within_15_percent_over_three_steps()
+    {
+        // bf16 weights, fp32 masters and their fp32 gradients at the step, 8-bit state; three steps, so fp32
+        // gradients that outlived their step (a handle left to the garbage collector) would show.
+        var r = await ToolOutput.Run(_dir, "bench", "train", "--hidden", "512", "--heads", "8", "--kv-heads", "2", "--inter", "1376",
+            "--vocab", "32000", "--dtype", "bf16", "--optimizer", "adamw_8bit", "--batch", "8", "--seq", "64", "--steps", "3", "--warmup", "0",
+            "--threads", "1", "--json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        var json = JsonNode.Parse(Assert.Single(r.OutputLines))!;
+        Assert.Equal("bf16-mixed", (string)json["dtype"]!);
+        double planned = (double)json["planned_peak_mb"]!, measured = (double)json["peak_rss_mb"]!;
+        Assert.True(Math.Abs(planned - measured) / measured < 0.15, $"planned {planned:0} MB, measured {measured:0} MB");
+    }
+
+    [Fact]
+    public async Task Bench_train_dry_run_plans_bf16_mixed_peak_at_the_optimizer_step_by_hand_numbers()
+    {
+        // 3,027,200 parameters. End of backward: bf16 weights and gradients 2 bytes each, fp32 masters 4, AdamW 8,
+        // plus activations and head. At the step the activations and head are gone and every gradient has an
+        // fp32 copy (4 bytes) beside one bf16 gradient, the largest tensor: the 1,000 x 256 embedding (2 bytes each).
+        var r = await ToolOutput.Run(_dir, "bench", "train", "--preset", "tiny", "--dtype", "bf16", "--batch", "2", "--seq", "32", "--dry-run", "--json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        var json = JsonNode.Parse(Assert.Single(r.OutputLines))!;
+        const double MiB = 1048576.0;
+        Assert.Equal(3_027_200 * 2 / MiB, (double)json["gradients_mb"]!, 6);
+        Assert.Equal(3_027_200 * 4 / MiB, (double)json["fp32_step_gradients_mb"]!, 6);
+        Assert.Equal((3_027_200 * (2 + 4 + 8 + 4) + 1_000 * 256 * 2) / MiB, (double)json["optimizer_step_mb"]!, 6);
+        Assert.Equal(Math.Max((double)json["end_of_backward_mb"]!, (double)json["optimizer_step_mb"]!), (double)json["total_mb"]!, 6);
+    }
 }

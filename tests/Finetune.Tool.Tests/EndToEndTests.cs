@@ -14,14 +14,13 @@ public sealed class EndToEndTests
 
     private string WriteRecipe(Func<string, string>? edit = null)
     {
-        var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "recipes", "think-answer-tiny.yaml"))
-            .Replace("path: models/tiny-llama", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama")}")
-            .Replace("path: data/demo-reasoning.jsonl", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "data", "demo-reasoning.jsonl")}")
-            .Replace("path: ../artifacts/export/think-answer-tiny", "path: export/think-answer-tiny");
+        var text = TinyRecipe.Text("export/think-answer-tiny");
         var path = Path.Combine(_dir, "think-answer-tiny.yaml");
         File.WriteAllText(path, edit?.Invoke(text) ?? text);
         return path;
     }
+
+    private static string Short(string text) => TinyRecipe.Short(text, 5);
 
     /// <summary>Runs the tool with --json and returns each stage's status (ran, cached, skipped).</summary>
     private async Task<Dictionary<string, string>> Run(params string[] extra)
@@ -72,13 +71,15 @@ public sealed class EndToEndTests
         var second = await Run();
         Assert.All(Stages, s => Assert.Equal("cached", second[s]));
 
-        WriteRecipe(t => t.Replace("learning_rate: 3.0e-3", "learning_rate: 2.0e-3"));
+        // The reruns check what reruns, not learning: each edit also shortens training and evaluation
+        // (train.max_steps and evaluate settings move the same stages as the edit itself, see recipes/KEYS.md).
+        WriteRecipe(t => Short(t.Replace("learning_rate: 3.0e-3", "learning_rate: 2.0e-3")));
         var plan = await Plan();
         Assert.Contains("""{"kind":"param","key":"train.learning_rate","before":"0.003","after":"0.002"}""", plan["train"]["reasons"]!.AsArray().Select(r => r!.ToJsonString()));
         var lr = await Run();
         Assert.Equal(["cached", "cached", "cached", "cached", "ran", "ran", "ran"], Stages.Select(s => lr[s]));
 
-        WriteRecipe(t => t.Replace("add: [\"<think>\", \"</think>\", \"<answer>\", \"</answer>\"]", "add: [\"<think>\", \"</think>\", \"<answer>\", \"</answer>\", \"<check>\"]"));
+        WriteRecipe(t => Short(t.Replace("add: [\"<think>\", \"</think>\", \"<answer>\", \"</answer>\"]", "add: [\"<think>\", \"</think>\", \"<answer>\", \"</answer>\", \"<check>\"]")));
         plan = await Plan();
         Assert.All(Stages, s => Assert.False((bool)plan[s]["cached"]!, s));
         Assert.Contains(("upstream", "tokenize"), plan["map"]["reasons"]!.AsArray().Select(r => ((string)r!["kind"]!, (string)r["key"]!)));

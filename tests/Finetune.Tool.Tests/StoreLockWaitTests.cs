@@ -26,6 +26,6 @@ public sealed class StoreLockWaitTests
         await tool.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         await stdout;
         Assert.Equal(130, tool.ExitCode);
-        Assert.Equal("cancelled", rest.Trim());
+        Assert.Equal("interrupted", rest.Trim());
     }
 }

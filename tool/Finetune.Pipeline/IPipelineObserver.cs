@@ -15,4 +15,10 @@ public interface IPipelineObserver
     void StageSkipped(string stage, string why);
 
     void Message(string stage, string text);
+
+    /// <summary>A long stage's progress; an observer without a live display hears the milestones as messages.</summary>
+    void Progress(string stage, StageProgress progress)
+    {
+        if (progress.Milestone) Message(stage, progress.Line());
+    }
 }

@@ -12,5 +12,6 @@ public interface IPublishingStage : IStage
     /// <param name="entryDir">the stage's store entry</param>
     /// <param name="plan">its key and the upstream keys it came from (recorded in the published marker)</param>
     /// <param name="storeRoot">the store, which publishing must never touch</param>
-    void Publish(string entryDir, StagePlan plan, string storeRoot, IPipelineObserver observer);
+    /// <param name="cancellation">Ctrl-C: checked between copied files; the published folder stays as it was</param>
+    void Publish(string entryDir, StagePlan plan, string storeRoot, IPipelineObserver observer, CancellationToken cancellation = default);
 }

@@ -30,14 +30,15 @@ public sealed class PipelineEngine
     public IReadOnlyList<string> StageNames => _stages.Select(s => s.Name).ToList();
 
     /// <param name="verify">check cached entries against their manifests (a damaged one "will run")</param>
-    public IReadOnlyList<StagePlan> Plan(bool verify = true)
+    /// <param name="cancellation">checked while input files and entries are hashed</param>
+    public IReadOnlyList<StagePlan> Plan(bool verify = true, CancellationToken cancellation = default)
     {
         var plans = new List<StagePlan>();
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var stage in _stages)
         {
-            var plan = PlanStage(stage, keys);
-            if (verify && plan.Cached && _store.Check(stage.Name, plan.Key) is { } damage)
+            var plan = PlanStage(stage, keys, cancellation);
+            if (verify && plan.Cached && _store.Check(stage.Name, plan.Key, cancellation) is { } damage)
                 plan = plan with { Cached = false, Reasons = [PlanReason.Damaged($"{stage.Name}/{plan.Key}", damage)] };
             keys[stage.Name] = plan.Key;
             plans.Add(plan);
@@ -64,9 +65,9 @@ public sealed class PipelineEngine
                 observer.StageSkipped(stage.Name, $"not needed for --only {options.Only}");
                 continue;
             }
-            var plan = PlanStage(stage, keys);
+            var plan = PlanStage(stage, keys, options.Cancellation);
             // A cached entry is checked before anything consumes or publishes it; a damaged one is moved aside and rebuilt.
-            if (plan.Cached && options.Verify && _store.Check(stage.Name, plan.Key) is { } damage)
+            if (plan.Cached && options.Verify && _store.Check(stage.Name, plan.Key, options.Cancellation) is { } damage)
             {
                 var moved = _store.Quarantine(stage.Name, plan.Key, damage);
                 observer.Message(stage.Name, $"store entry {stage.Name}/{plan.Key} is damaged: {damage}; quarantined in {moved}, running {stage.Name} again");
@@ -91,10 +92,10 @@ public sealed class PipelineEngine
                     Resume = options.Resume,
                     Observer = observer,
                     Cancellation = options.Cancellation,
-                }));
+                }), options.Cancellation);
                 observer.StageFinished(plan, manifest);
             }
-            if (stage is IPublishingStage publisher) publisher.Publish(_store.EntryPath(stage.Name, plan.Key), plan, _store.Root, observer);
+            if (stage is IPublishingStage publisher) publisher.Publish(_store.EntryPath(stage.Name, plan.Key), plan, _store.Root, observer, options.Cancellation);
             _lock.Record(plan.Inputs);
             _lock.Save();
         }
@@ -102,14 +103,14 @@ public sealed class PipelineEngine
         return plans;
     }
 
-    private StagePlan PlanStage(IStage stage, IReadOnlyDictionary<string, string> keys)
+    private StagePlan PlanStage(IStage stage, IReadOnlyDictionary<string, string> keys, CancellationToken cancellation)
     {
         var declaration = stage.Declare();
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (label, path) in declaration.Files)
         {
             if (!File.Exists(path)) throw new PipelineException($"{path}: file not found (stage {stage.Name} reads it as {label})");
-            files[label] = _store.Hasher.Hash(path);
+            files[label] = _store.Hasher.Hash(path, cancellation);
         }
         var upstream = stage.Upstream.ToDictionary(u => u, u => keys[u], StringComparer.Ordinal);
         var inputs = new StageInputs(stage.Name, stage.Version, declaration.Params, upstream, files);

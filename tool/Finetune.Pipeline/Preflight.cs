@@ -21,7 +21,8 @@ public static class Preflight
     /// <summary>Every problem found, ordered by position; empty when the recipe can run.</summary>
     /// <param name="storeRoot">the store the run would use (publishing into or above it is refused)</param>
     /// <param name="cudaAvailable">whether a CUDA device is there (asked only for <c>device: cuda</c>); default asks TorchSharp</param>
-    public static IReadOnlyList<RecipeDiagnostic> Check(Recipe recipe, string storeRoot, Func<bool>? cudaAvailable = null)
+    /// <param name="cancellation">Ctrl-C: checked while the data rows are counted</param>
+    public static IReadOnlyList<RecipeDiagnostic> Check(Recipe recipe, string storeRoot, Func<bool>? cudaAvailable = null, CancellationToken cancellation = default)
     {
         var at = recipe.Positions ?? new RecipePositions(recipe.SourcePath);
         var errors = new List<RecipeDiagnostic>();
@@ -52,7 +53,7 @@ public static class Preflight
 
         var templates = ParseTemplates(recipe, at, errors);
         if (recipe.Data.Path is { } data && (File.Exists(recipe.ResolvePath(data)) || Directory.Exists(recipe.ResolvePath(data))))
-            Guard(errors, at, "data.path", () => CheckData(recipe, recipe.ResolvePath(data), templates, at, errors));
+            Guard(errors, at, "data.path", () => CheckData(recipe, recipe.ResolvePath(data), templates, at, errors, cancellation));
 
         return errors.Distinct().OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
     }
@@ -101,10 +102,10 @@ public static class Preflight
         return parsed;
     }
 
-    private static void CheckData(Recipe recipe, string path, List<(int Index, ChatTemplate Template)> templates, RecipePositions at, List<RecipeDiagnostic> errors)
+    private static void CheckData(Recipe recipe, string path, List<(int Index, ChatTemplate Template)> templates, RecipePositions at, List<RecipeDiagnostic> errors, CancellationToken cancellation)
     {
         var data = recipe.Data;
-        var rows = DatasetReader.Open(path);
+        var rows = DatasetReader.Open(path, cancellation);
         if (data.Take is int take) rows = rows.Take(take);
         DataRow? first = null;
         var count = 0;

@@ -25,4 +25,7 @@ public sealed class StageRun
         : throw new InvalidOperationException($"stage {Stage} did not declare {stage} upstream");
 
     public void Report(string message) => Observer.Message(Stage, message);
+
+    /// <summary>How far the stage is (a live bar on a terminal, milestone lines otherwise).</summary>
+    public void Progress(StageProgress progress) => Observer.Progress(Stage, progress);
 }

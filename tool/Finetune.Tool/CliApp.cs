@@ -13,6 +13,7 @@ public static class CliApp
     public const int Ok = 0;
     public const int UserError = 1;
     public const int InternalError = 2;
+    public const int Interrupted = 130;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -20,23 +21,20 @@ public static class CliApp
         var app = new CommandApp();
         app.Configure(Configure);
         bool verbose = args.Contains("--verbose");
-        // Ctrl-C cancels the work cooperatively (a training stops at its next step; the store stays whole
-        // and the last checkpoint remains for --resume); a second Ctrl-C ends the process.
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = !cancel.IsCancellationRequested;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // Ctrl-C (SIGINT) cancels the work cooperatively: every long loop checks the token, the store keeps only
+        // whole entries (a stage's temp folder is removed on the way out) and the store lock is released. What
+        // does not stop within the grace period (a long native call) is ended by the watchdog; so is a second Ctrl-C.
+        using var interrupt = new Interrupt(Console.Error, terminal: !Console.IsErrorRedirected);
+        Console.CancelKeyPress += interrupt.OnCancelKeyPress;
         try
         {
-            return await app.RunAsync(args, cancel.Token);
+            return await app.RunAsync(args, interrupt.Token);
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (interrupt.Requested)
         {
-            Console.Error.WriteLine("cancelled");
-            return 130;
+            // Whatever the cancelled work threw on its way out (OperationCanceledException, or an I/O error of a
+            // write cut short) is the interruption, not a failure.
+            return interrupt.Exit();
         }
         catch (Finetune.Recipes.RecipeException e)
         {
@@ -57,7 +55,7 @@ public static class CliApp
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            Console.CancelKeyPress -= interrupt.OnCancelKeyPress;
         }
     }
 

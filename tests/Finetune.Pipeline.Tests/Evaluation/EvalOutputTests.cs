@@ -150,7 +150,7 @@ public sealed class EvalOutputTests
         var path = Path.Combine(TestPaths.NewTempDir(), "loss.png");
         var train = Enumerable.Range(0, 41).Select(i => ((long)(i * 5), 4.0 * Math.Exp(-i / 10.0) + 0.2)).ToList();
         var eval = new List<(long, double)> { (50, 1.5), (100, 0.9), (150, 0.6), (200, 0.5) };
-        LossPlot.Write(path, new MetricsHistory(train, eval), "demo: loss");
+        LossPlot.Write(path, LossCurves.Of(new MetricsHistory(train, eval), null, []), "demo: loss");
 
         var bytes = File.ReadAllBytes(path);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A], bytes[..8]);
@@ -169,6 +169,36 @@ public sealed class EvalOutputTests
         var left = trainPixels.Where(p => p.X < trainPixels.Min(q => q.X) + 20).Average(p => p.Y);
         var middle = trainPixels.Where(p => Math.Abs(p.X - LossPlot.Width / 2) < 20).Average(p => p.Y);
         Assert.True(left < middle - 100, $"left end y {left}, middle y {middle}");
+    }
+
+    [Fact]
+    public void Loss_curves_start_eval_at_step_0_with_the_loss_before_training_and_mark_inner_epoch_ends()
+    {
+        var history = new MetricsHistory([(10L, 3.5), (20L, 2.5), (30L, 2.0)], [(20L, 2.75), (30L, 2.125)]);
+        var curves = LossCurves.Of(history, 4.25, [14, 30]);   // 30 is the last step: the run's end, not a boundary
+        Assert.Equal([(10L, 3.5), (20L, 2.5), (30L, 2.0)], curves.Train);
+        Assert.Equal([(0L, 4.25), (20L, 2.75), (30L, 2.125)], curves.Eval);
+        Assert.Equal([14L], curves.EpochEnds);
+
+        var noBefore = LossCurves.Of(history, double.NaN, []);
+        Assert.Equal([(20L, 2.75), (30L, 2.125)], noBefore.Eval);
+        Assert.Empty(noBefore.EpochEnds);
+    }
+
+    [Fact]
+    public void Loss_plot_draws_epoch_ends_as_grey_dashed_lines()
+    {
+        var dir = TestPaths.NewTempDir();
+        var train = Enumerable.Range(1, 40).Select(i => ((long)(i * 5), 4.0 * Math.Exp(-i / 10.0) + 0.2)).ToList();
+        var history = new MetricsHistory(train, [(100L, 0.9), (200L, 0.5)]);
+        LossPlot.Write(Path.Combine(dir, "with.png"), LossCurves.Of(history, 4.5, [67, 134, 200]), "demo: loss");
+        LossPlot.Write(Path.Combine(dir, "without.png"), LossCurves.Of(history, 4.5, []), "demo: loss");
+        using var with = SKBitmap.Decode(Path.Combine(dir, "with.png"));
+        using var without = SKBitmap.Decode(Path.Combine(dir, "without.png"));
+        var grey = new SKColor(0x80, 0x80, 0x80);
+        // two inner boundaries (200 is the end) of dashed 1-pixel lines over the data area's height: many grey pixels more
+        int added = Pixels(with, grey).Count - Pixels(without, grey).Count;
+        Assert.True(added > 200, $"{added} more grey pixels with the epoch lines");
     }
 
     [Fact]

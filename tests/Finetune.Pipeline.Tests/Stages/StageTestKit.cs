@@ -15,10 +15,7 @@ internal sealed class StageTestKit
 
     public StageTestKit(Func<string, string>? edit = null, string? modelPath = null)
     {
-        var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "recipes", "think-answer-tiny.yaml"))
-            .Replace("path: models/tiny-llama", $"path: {modelPath ?? Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama")}")
-            .Replace("path: data/demo-reasoning.jsonl", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "data", "demo-reasoning.jsonl")}")
-            .Replace("path: ../artifacts/export/think-answer-tiny", "path: export");
+        var text = TinyRecipe.Text("export", modelPath);
         RecipePath = Path.Combine(Dir, "recipe.yaml");
         File.WriteAllText(RecipePath, edit?.Invoke(text) ?? text);
     }

@@ -13,14 +13,18 @@ public static class DatasetReader
         "dataset_info.json", "dataset_infos.json", "dataset_dict.json", "state.json",
     };
 
-    /// <summary>Streams every row of a file, or of every data file in a folder in <see cref="ListFiles"/> order.</summary>
-    public static IEnumerable<DataRow> Open(string path)
+    /// <summary>
+    /// Streams every row of a file, or of every data file in a folder in <see cref="ListFiles"/> order;
+    /// <paramref name="cancellation"/> (Ctrl-C) is checked before each row.
+    /// </summary>
+    public static IEnumerable<DataRow> Open(string path, CancellationToken cancellation = default)
     {
         var files = ListFiles(path);
         var any = false;
         foreach (var file in files)
             foreach (var row in ReadFile(file))
             {
+                cancellation.ThrowIfCancellationRequested();
                 any = true;
                 yield return row;
             }

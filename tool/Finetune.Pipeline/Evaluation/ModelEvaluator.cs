@@ -41,16 +41,19 @@ public sealed class ModelEvaluator
         _eos = tokenizer.EosIds.ToHashSet();
     }
 
-    public ModelScores Evaluate(CausalLM model, TokenShard testShard, IReadOnlyList<int>? probeIds, IReadOnlyList<EvalPrompt> prompts, Action<string> report)
+    /// <param name="answered">hears (answers generated, prompts) after each answer</param>
+    /// <param name="cancellation">Ctrl-C: checked before each test row and each generated token</param>
+    public ModelScores Evaluate(CausalLM model, TokenShard testShard, IReadOnlyList<int>? probeIds, IReadOnlyList<EvalPrompt> prompts, Action<int, int> answered,
+        CancellationToken cancellation = default)
     {
         var tally = new TeacherForcedTally(_newTokens);
-        ShardScoring.Score(model, testShard, tally);
+        ShardScoring.Score(model, testShard, tally, cancellation);
         var probe = probeIds is null ? null : NextTokenProbe.Probabilities(model, probeIds, _newTokens.Select(t => t.Id).ToList());
         var answers = new List<GeneratedAnswer>();
         foreach (var prompt in prompts)
         {
-            answers.Add(Answer(model, prompt));
-            if (answers.Count % 10 == 0) report($"{answers.Count}/{prompts.Count} answers");
+            answers.Add(Answer(model, prompt, cancellation));
+            answered(answers.Count, prompts.Count);
         }
         return new ModelScores(tally.MeanLoss, tally.Perplexity, tally.Tokens, tally.TokenScores(), probe, answers);
     }
@@ -64,14 +67,14 @@ public sealed class ModelEvaluator
     /// final end-of-turn one (added tokens are decoded even when they are special), so the checks see
     /// exactly what the model wrote.
     /// </summary>
-    public GeneratedAnswer Answer(CausalLM model, EvalPrompt prompt)
+    public GeneratedAnswer Answer(CausalLM model, EvalPrompt prompt, CancellationToken cancellation = default)
     {
         var ids = Generator.Generate(model, prompt.PromptIds, new GenerationOptions
         {
             MaxNewTokens = _settings.MaxNewTokens,
             Temperature = _settings.Temperature,
             EosTokenIds = _eos,
-        });
+        }, _ => cancellation.ThrowIfCancellationRequested());
         bool stopped = ids.Count > 0 && _eos.Contains(ids[^1]);
         var text = _tokenizer.Decode(stopped ? ids.Take(ids.Count - 1) : ids);
         return new GeneratedAnswer(prompt, ids, text, CompletionCheck.Of(AssistantText(text), stopped, _format, _tags, prompt.Expected));

@@ -12,14 +12,16 @@ public static class ShardScoring
 {
     /// <summary>
     /// For each row <c>x0..xn</c>: the logits at position i-1 score token i wherever <c>mask[i] = 1</c>
-    /// (the shard's loss tokens; mask[0] never is). Rows are run one at a time, without padding.
+    /// (the shard's loss tokens; mask[0] never is). Rows are run one at a time, without padding; <paramref name="cancellation"/>
+    /// (Ctrl-C) is checked before each.
     /// </summary>
-    public static void Score(CausalLM model, TokenShard shard, TeacherForcedTally tally)
+    public static void Score(CausalLM model, TokenShard shard, TeacherForcedTally tally, CancellationToken cancellation = default)
     {
         using var _ = no_grad();
         var device = model.OutputWeight.device;
         for (int r = 0; r < shard.RowCount; r++)
         {
+            cancellation.ThrowIfCancellationRequested();
             var (ids, mask) = shard.ReadRow(r);
             var positions = new List<long>();
             var targets = new List<int>();

@@ -25,13 +25,17 @@ public sealed class ConversationTokenizer
     private readonly ChatTemplate _template;
     private readonly IReadOnlyDictionary<string, object?> _vars;
     private readonly LossOn _lossOn;
+    private readonly CancellationToken _cancellation;
 
-    public ConversationTokenizer(HfTokenizer tokenizer, ChatTemplate template, IReadOnlyDictionary<string, string> templateVars, LossOn lossOn)
+    /// <param name="cancellation">Ctrl-C: every render checks it at each statement and loop iteration</param>
+    public ConversationTokenizer(HfTokenizer tokenizer, ChatTemplate template, IReadOnlyDictionary<string, string> templateVars, LossOn lossOn,
+        CancellationToken cancellation = default)
     {
         _tokenizer = tokenizer;
         _template = template;
         _vars = TemplateVarValues.From(templateVars);
         _lossOn = lossOn;
+        _cancellation = cancellation;
     }
 
     /// <summary>Which tokens the masks mark.</summary>
@@ -67,7 +71,7 @@ public sealed class ConversationTokenizer
 
     private TemplateRenderResult Render(IEnumerable<ChatMessage> messages, bool addGenerationPrompt) =>
         _template.RenderMessages(messages.Select(m => m.ToTemplateValue()), addGenerationPrompt,
-            _tokenizer.BosToken, _tokenizer.EosToken, _vars);
+            _tokenizer.BosToken, _tokenizer.EosToken, _vars, _cancellation);
 
     private void MarkAssistantTurns(IReadOnlyList<ChatMessage> messages, bool addBos, int[] ids, byte[] mask)
     {

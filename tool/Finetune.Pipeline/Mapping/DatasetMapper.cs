@@ -14,9 +14,10 @@ namespace Finetune.Pipeline.Mapping;
 /// The map stage's work: rows → messages → chat-templated tokens with a loss mask → truncated to
 /// max_seq_length → the train and test <see cref="TokenShard"/>s (<c>train.*.bin</c>, <c>test.*.bin</c>), <c>stats.json</c>
 /// and <c>test_rows.jsonl</c> (each kept test row's columns, messages, prompt and expected completion,
-/// in shard order, for the evaluate stage).
+/// in shard order, for the evaluate stage). <paramref name="cancellation"/> (Ctrl-C) is checked before each row.
 /// </summary>
-public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer conversations, BadRowPolicy onBadRow, int maxSeqLength)
+public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer conversations, BadRowPolicy onBadRow, int maxSeqLength,
+    CancellationToken cancellation = default)
 {
     public const string TrainShard = "train";
     public const string TestShard = "test";
@@ -26,18 +27,25 @@ public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer 
     /// <summary>Reads the dataset, applies take/shuffle/test_fraction, and writes everything into <paramref name="outputDir"/>.</summary>
     public MapStatistics Run(string datasetPath, int? take, double testFraction, int shuffleSeed, string outputDir)
     {
-        var rows = DatasetSplitter.Take(DatasetReader.Open(datasetPath), take);
+        var rows = DatasetSplitter.Take(DatasetReader.Open(datasetPath, cancellation), take);
         return Write(DatasetSplitter.Split(rows, null, testFraction, shuffleSeed), rows.Count, outputDir);
     }
+
+    /// <summary>Hears (rows mapped, rows in the split) after every row; null = nobody listens.</summary>
+    public Action<int, int>? Progress { get; init; }
 
     /// <summary>Maps an already split dataset; <paramref name="rowsRead"/> is recorded in stats.json.</summary>
     public MapStatistics Write(DatasetSplit split, int rowsRead, string outputDir)
     {
         var stats = new MapStatistics(rowsRead, maxSeqLength, conversations.LossOn);
+        int mapped = 0, total = split.Train.Count + split.Test.Count;
         using (var train = new TokenShardWriter(Path.Combine(outputDir, TrainShard)))
             foreach (var row in split.Train)
+            {
                 if (Process(row, stats.Train) is { } done)
                     train.Append(done.Tokens.Ids, done.Tokens.Mask);
+                Progress?.Invoke(++mapped, total);
+            }
         if (stats.Train.Rows == 0)
             throw NothingLeft(split, stats.Train);
 
@@ -47,6 +55,7 @@ public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer 
             var index = 0;
             foreach (var row in split.Test)
             {
+                Progress?.Invoke(++mapped, total);
                 if (Process(row, stats.Test) is not { } done) continue;
                 test.Append(done.Tokens.Ids, done.Tokens.Mask);
                 testRows.Write(TestRow(index++, row, done).ToJsonString(JsonLine));
@@ -72,6 +81,7 @@ public sealed class DatasetMapper(MessageMapper messages, ConversationTokenizer 
     /// <summary>The row's shard entry, or null when it was skipped (bad) or dropped (no loss tokens); counts either way.</summary>
     private Mapped? Process(DataRow row, SplitStatistics stats)
     {
+        cancellation.ThrowIfCancellationRequested();
         stats.CountIn();
         var (mapped, bad) = messages.Map(row);
         TokenizedConversation? tokens = null;

@@ -43,7 +43,8 @@ public static class TinyModelFactory
     /// <param name="chatTemplate">the template written into tokenizer_config.json</param>
     /// <param name="pretrainSteps">stop pretraining after this many steps (null: the whole corpus, what the committed model is)</param>
     /// <param name="report">progress lines</param>
-    public static void Create(string folder, int seed, IEnumerable<string> texts, string chatTemplate, int? pretrainSteps = null, Action<string>? report = null)
+    public static void Create(string folder, int seed, IEnumerable<string> texts, string chatTemplate, int? pretrainSteps = null, Action<string>? report = null,
+        CancellationToken cancellation = default)
     {
         Directory.CreateDirectory(folder);
         var bpe = ByteLevelBpeTrainer.Train(texts, BpeVocabSize);
@@ -56,7 +57,7 @@ public static class TinyModelFactory
         using (var model = new CausalLM(config, ScalarType.Float32, initialize: false))
         {
             Initialise(model, seed);
-            TinyPretraining.Run(model, folder, seed, pretrainSteps, report ?? (_ => { }));
+            TinyPretraining.Run(model, folder, seed, pretrainSteps, report ?? (_ => { }), cancellation);
             model.SaveHuggingFace(folder);
         }
         var generation = new JsonObject

@@ -45,6 +45,20 @@ public static class TinyPretraining
         Save = SavePolicy.End,
         Seed = (ulong)seed,
         PadId = padId,
+        Optimizer = Torch.Training.Optimizers.OptimizerKind.AdamW,
+        Beta1 = 0.9,
+        Beta2 = 0.999,
+        Eps = 1e-8,
+        MaxGradNorm = 1.0,
+        Packing = false,
+        GroupByLength = true,
+        Checkpointing = false,
+        FreezeNewRowsSteps = 0,
+        FirstNewRow = 0,
+        RealVocabSize = null,
+        DType = ScalarType.Float32,
+        MasterWeights = true,
+        Device = "cpu",
     };
 
     /// <summary>The demo conversations as the chat template renders them, one row per conversation (ids, all-but-first loss mask).</summary>
@@ -57,8 +71,8 @@ public static class TinyPretraining
             .ToList();
     }
 
-    /// <summary>Trains <paramref name="model"/> in place on <see cref="Corpus"/>; returns the trainer's result.</summary>
-    public static TrainingResult Run(CausalLM model, string folder, int seed, int? maxSteps, Action<string> report)
+    /// <summary>Trains <paramref name="model"/> in place on <see cref="Corpus"/>; returns the trainer's result (Ctrl-C: <paramref name="cancellation"/>).</summary>
+    public static TrainingResult Run(CausalLM model, string folder, int seed, int? maxSteps, Action<string> report, CancellationToken cancellation = default)
     {
         var corpus = Corpus(folder);
         var padId = HfTokenizer.FromFolder(folder).PadId ?? 0;
@@ -73,7 +87,7 @@ public static class TinyPretraining
             using var shard = TokenShard.Open(prefix);
             using var trainer = new SftTrainer(model, shard, null, Options(seed, padId, maxSteps), Path.Combine(work, "train"));
             report($"pretraining on {shard.RowCount} chat-formatted demo conversations ({shard.TokenCount} tokens): {trainer.TotalSteps} steps");
-            var result = trainer.Train(new Progress(report));
+            var result = trainer.Train(new Progress(report), cancellation);
             report($"pretrained {result.Steps} steps: loss {result.LastLoss:0.0000}");
             return result;
         }

@@ -45,7 +45,8 @@ public static class Publisher
     /// Writes <paramref name="folder"/> anew: <paramref name="write"/> fills a sibling temp folder, the marker
     /// (listing what was written) is added, and the temp folder is swapped in for the old one.
     /// </summary>
-    public static void Publish(string folder, PublishMarker marker, Action<string> write, IReadOnlyList<ProtectedPath> protectedPaths)
+    /// <remarks>Cancelling before the swap leaves the old folder as it was (the temp folder is removed).</remarks>
+    public static void Publish(string folder, PublishMarker marker, Action<string> write, IReadOnlyList<ProtectedPath> protectedPaths, CancellationToken cancellation = default)
     {
         Check(folder, protectedPaths);
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
@@ -65,6 +66,7 @@ public static class Publisher
                 .ToList();
             File.WriteAllText(Path.Combine(temp, PublishMarker.FileName), marker.WithFiles(files).ToJson());
             Check(folder, protectedPaths); // again, right before the swap: nothing foreign arrived meanwhile
+            cancellation.ThrowIfCancellationRequested();
             if (Directory.Exists(full))
             {
                 Directory.Move(full, old);
@@ -85,16 +87,17 @@ public static class Publisher
     }
 
     /// <summary>Copies the files of <paramref name="source"/> and its subfolders (an adapter/) into the published <paramref name="folder"/>.</summary>
-    public static void PublishCopy(string source, string folder, PublishMarker marker, IReadOnlyList<ProtectedPath> protectedPaths) =>
+    public static void PublishCopy(string source, string folder, PublishMarker marker, IReadOnlyList<ProtectedPath> protectedPaths, CancellationToken cancellation = default) =>
         Publish(folder, marker, temp =>
         {
             foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
+                cancellation.ThrowIfCancellationRequested();
                 var target = Path.Combine(temp, Path.GetRelativePath(source, file));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Copy(file, target);
             }
-        }, protectedPaths);
+        }, protectedPaths, cancellation);
 
     /// <summary>The first file (ordinal path order) that is not listed in the folder's marker; every file when there is no marker.</summary>
     private static string? FirstForeignFile(string folder)

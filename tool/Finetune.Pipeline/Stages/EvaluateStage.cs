@@ -53,15 +53,26 @@ public sealed class EvaluateStage(EvaluateInput input) : Stage<EvaluateInput>(in
         File.WriteAllText(Path.Combine(run.OutputDir, EvalFile), EvalJson.Build(before, after).ToJsonString(Indented));
         File.WriteAllLines(Path.Combine(run.OutputDir, SamplesFile), EvalJson.Samples(before, after).Select(s => s.ToJsonString(SnakeCase)));
         var history = MetricsHistory.Read(Path.Combine(run.UpstreamDir("train"), TrainStage.MetricsFile));
-        LossPlot.Write(Path.Combine(run.OutputDir, PlotFile), history, $"{input.Name}: loss");
+        LossPlot.Write(Path.Combine(run.OutputDir, PlotFile), LossCurves.Of(history, before.EvalLoss, EpochEnds(run.UpstreamDir("train"))), $"{input.Name}: loss");
         File.WriteAllText(Path.Combine(run.OutputDir, ReportFile), EvalReport.Render(input.Name, before, after, probe, PlotFile, SeedProbe.Name(input.Evaluate.Placement)));
 
         ModelScores Measure(string which, CausalLM model)
         {
-            var scores = evaluator.Evaluate(model, shard, probeIds, prompts, m => run.Report($"{which}: {m}"));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var scores = evaluator.Evaluate(model, shard, probeIds, prompts,
+                (done, total) => run.Progress(StageProgress.Counting(done, total, $"{which}: answer", clock)), run.Cancellation);
             run.Report($"{which}: eval loss {scores.EvalLoss:0.0000}, format compliance {scores.FormatCompliance:P1}, exact match {scores.AnswerExactMatch:P1}");
             return scores;
         }
+    }
+
+    /// <summary>train.json's <c>epoch_ends</c> (none without the file or the field: a train folder made by hand, an older entry).</summary>
+    private static IReadOnlyList<long> EpochEnds(string trainDir)
+    {
+        var path = Path.Combine(trainDir, TrainStage.SummaryFile);
+        return File.Exists(path) && System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["epoch_ends"] is System.Text.Json.Nodes.JsonArray ends
+            ? ends.Select(e => (long)e!).ToList()
+            : [];
     }
 
     /// <summary>

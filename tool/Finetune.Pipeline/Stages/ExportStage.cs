@@ -67,11 +67,11 @@ public sealed class ExportStage(ExportInput input) : Stage<ExportInput>(input), 
             run.Report($"wrote {ggufParity["file"]}; reload parity: same token ids, max |logit diff| {(double)ggufParity["max_abs_logit_diff"]!:g3}");
     }
 
-    public void Publish(string entryDir, StagePlan plan, string storeRoot, IPipelineObserver observer)
+    public void Publish(string entryDir, StagePlan plan, string storeRoot, IPipelineObserver observer, CancellationToken cancellation = default)
     {
         if (Input.PublishPath is not { } destination) return;
         var marker = new PublishMarker(Name, plan.Key, plan.Inputs.Upstream, []);
-        Publisher.PublishCopy(Path.Combine(entryDir, ModelFolder), destination, marker, [.. Input.PublishGuard, PublishGuard.Store(storeRoot)]);
+        Publisher.PublishCopy(Path.Combine(entryDir, ModelFolder), destination, marker, [.. Input.PublishGuard, PublishGuard.Store(storeRoot)], cancellation);
         observer.Message(Name, $"published {destination}");
     }
 

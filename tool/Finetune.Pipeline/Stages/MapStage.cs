@@ -22,8 +22,12 @@ public sealed class MapStage(MapInput input) : Stage<MapInput>(input)
         if (template.UndeclaredVariables.Contains("date_string") && !data.TemplateVars.ContainsKey("date_string"))
             run.Report($"warning: chat template {template.Name} reads date_string, which data.template_vars does not pin: " +
                        "it renders today's date, so the shards change from day to day");
-        var conversations = new ConversationTokenizer(tokenizer, template, data.TemplateVars, data.LossOn);
-        var mapper = new DatasetMapper(new MessageMapper(data.Messages), conversations, data.OnBadRow, data.MaxSeqLength);
+        var conversations = new ConversationTokenizer(tokenizer, template, data.TemplateVars, data.LossOn, run.Cancellation);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var mapper = new DatasetMapper(new MessageMapper(data.Messages), conversations, data.OnBadRow, data.MaxSeqLength, run.Cancellation)
+        {
+            Progress = (done, total) => run.Progress(StageProgress.Counting(done, total, "row", clock)),
+        };
         var stats = mapper.Run(data.DataPath, data.Take, data.TestFraction, data.ShuffleSeed, run.OutputDir);
         var skipped = stats.Train.Skipped.Values.Sum() + stats.Test.Skipped.Values.Sum();
         var dropped = stats.Train.Dropped.Values.Sum() + stats.Test.Dropped.Values.Sum();

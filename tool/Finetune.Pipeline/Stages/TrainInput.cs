@@ -98,6 +98,7 @@ public sealed record TrainInput : StageInput
             PadId = padId,
             RealVocabSize = plan.VocabSize,
             DType = dtype,
+            MasterWeights = true, // bf16 training keeps fp32 masters, as HF's bf16 mixed precision does
             Device = device.ToString(),
         };
     }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Finetune.Pipeline.Mapping;
 using Finetune.Text.Tokenizers;
@@ -29,6 +29,9 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
 
     public const string MetricsFile = "metrics.jsonl";
 
+    /// <summary>With <c>save: epoch</c>: <c>checkpoints/checkpoint-STEP/</c>, the model (or LoRA adapter) at each epoch's end and after the last step, HF's names.</summary>
+    public const string CheckpointsFolder = "checkpoints";
+
     public const string SummaryFile = "train.json";
 
     /// <summary>With <c>method: lora</c>: adapter_config.json + adapter_model.safetensors (<see cref="PeftAdapter"/>).</summary>
@@ -56,7 +59,7 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
         if (run.Resume)
             run.Report(trainer.Resume() ? $"resuming at step {trainer.Step} of {trainer.TotalSteps}" : "no checkpoint to resume from: starting at step 0");
         run.Report($"{trainer.TotalSteps} optimizer steps on {train.RowCount} rows ({Spelling(input.Train.Optimizer)}, {dtype}, {device})");
-        var result = trainer.Train(new ProgressLines(run, input.Train.LogEvery), run.Cancellation);
+        var result = trainer.Train(new TrainProgress(run), run.Cancellation);
 
         if (adapter != null)
         {
@@ -65,6 +68,7 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
         }
         model.SaveHuggingFace(Path.Combine(run.OutputDir, ModelFolder));
         File.Copy(trainer.MetricsPath, Path.Combine(run.OutputDir, MetricsFile));
+        KeepEpochCheckpoints(run, input, plan.Tied, adapter?.Options);
         var summary = new JsonObject
         {
             ["steps"] = result.Steps,
@@ -75,10 +79,28 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
             ["dtype"] = dtype.ToString(),
             ["device"] = device.ToString(),
             ["method"] = adapter is null ? "full" : "lora",
+            ["epoch_ends"] = new JsonArray(trainer.EpochEnds.Select(s => (JsonNode)s).ToArray()),
             ["trainable"] = adapter?.TrainableCount ?? model.parameters().Sum(p => p.numel()),
         };
         File.WriteAllText(Path.Combine(run.OutputDir, SummaryFile), summary.ToJsonString(Indented));
         run.Report($"trained {result.Steps} steps: loss {result.LastLoss:0.0000}{(result.LastEvalLoss is double e ? $", eval loss {e:0.0000}" : "")}");
+    }
+
+    /// <summary>
+    /// <c>save: epoch</c>: the trainer's per-epoch folders become <c>checkpoints/checkpoint-STEP/</c> of the entry (so the
+    /// manifest lists and verifies them). With LoRA each gets adapter_config.json beside the tensors, as PEFT's checkpoints.
+    /// </summary>
+    private static void KeepEpochCheckpoints(StageRun run, TrainInput input, bool tied, LoraOptions? lora)
+    {
+        var epochs = Path.Combine(run.WorkDir, SftTrainer.EpochsFolder);
+        if (!Directory.Exists(epochs)) return;
+        foreach (var source in Directory.GetDirectories(epochs, "checkpoint-*"))
+        {
+            var target = Directory.CreateDirectory(Path.Combine(run.OutputDir, CheckpointsFolder, Path.GetFileName(source))).FullName;
+            foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+            if (lora != null)
+                File.WriteAllText(Path.Combine(target, PeftAdapter.ConfigFile), PeftAdapter.Config(lora, input.ModelPath, tied).ToJsonString(Indented) + "\n");
+        }
     }
 
     private static void ClearFolder(string folder)
@@ -87,16 +109,14 @@ public sealed class TrainStage(TrainInput input) : Stage<TrainInput>(input)
         foreach (var d in Directory.EnumerateDirectories(folder)) Directory.Delete(d, recursive: true);
     }
 
-    /// <summary>A progress line (step, loss, lr, tokens/s, ETA) every <c>log_every</c> steps and at most every few seconds otherwise.</summary>
-    private sealed class ProgressLines(StageRun run, int every) : IProgress<TrainerProgress>
+    /// <summary>Every step to the live bar; the log_every steps (the loss metrics.jsonl holds) are its milestones.</summary>
+    private sealed class TrainProgress(StageRun run) : IProgress<TrainerProgress>
     {
-        private readonly Stopwatch _since = Stopwatch.StartNew();
-
-        public void Report(TrainerProgress p)
-        {
-            if (p.Step % every != 0 && p.Step != p.TotalSteps && _since.Elapsed.TotalSeconds < 10) return;
-            _since.Restart();
-            run.Report($"step {p.Step}/{p.TotalSteps}  loss {p.Loss:0.0000}  lr {p.LearningRate:0.00e+0}  {p.TokensPerSecond:n0} tok/s  ETA {p.Eta:hh\\:mm\\:ss}");
-        }
+        public void Report(TrainerProgress p) => run.Progress(new StageProgress(p.Step, p.TotalSteps, "step",
+            Detail(p.LoggedLoss, p.LearningRate, p.TokensPerSecond), p.Eta, p.Logged));
     }
+
+    /// <summary><c>loss 1.2345  lr 3.00e-3  8,123 tok/s</c> (<c>loss -</c> before the first logged mean).</summary>
+    public static string Detail(double loggedLoss, double learningRate, double tokensPerSecond) => string.Create(CultureInfo.InvariantCulture,
+        $"loss {(double.IsNaN(loggedLoss) ? "-" : loggedLoss.ToString("0.0000", CultureInfo.InvariantCulture))}  lr {learningRate:0.00e+0}  {tokensPerSecond:n0} tok/s");
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -46,9 +45,10 @@ public sealed class ArtifactStore
 
     /// <summary>
     /// Runs <paramref name="write"/> into a fresh temp folder, records a manifest of what it wrote and
-    /// renames the folder to its key. If <paramref name="write"/> throws, nothing is left behind.
+    /// renames the folder to its key. If <paramref name="write"/> throws or the work is cancelled (checked
+    /// while the written files are hashed), nothing is left behind.
     /// </summary>
-    public StoreManifest Commit(StageInputs inputs, Action<string> write)
+    public StoreManifest Commit(StageInputs inputs, Action<string> write, CancellationToken cancellation = default)
     {
         var key = inputs.Key();
         var stageDir = Path.Combine(Root, inputs.Stage);
@@ -63,10 +63,11 @@ public sealed class ArtifactStore
                 .Select(f => Path.GetRelativePath(temp, f).Replace('\\', '/'))
                 .Where(f => f != StoreManifest.FileName)
                 .OrderBy(f => f, StringComparer.Ordinal)
-                .Select(f => new StoreFile(f, new FileInfo(Path.Combine(temp, f)).Length, HashFile(Path.Combine(temp, f))))
+                .Select(f => new StoreFile(f, new FileInfo(Path.Combine(temp, f)).Length, FileHasher.Sha256(Path.Combine(temp, f), cancellation)))
                 .ToList();
             var manifest = new StoreManifest(inputs.Stage, key, inputs, files, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds, ToolVersion);
             File.WriteAllText(Path.Combine(temp, StoreManifest.FileName), manifest.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            cancellation.ThrowIfCancellationRequested(); // the last chance: after the rename the entry is there
             var final = EntryPath(inputs.Stage, key);
             if (Directory.Exists(final)) Directory.Delete(final, recursive: true); // --force replaces an entry (inside the store)
             Directory.Move(temp, final);
@@ -104,7 +105,7 @@ public sealed class ArtifactStore
     /// whose size, mtime and inode did not change are not reread) and that it holds no file the manifest does
     /// not list. Returns null when the entry is sound, else the first problem naming the file.
     /// </summary>
-    public string? Check(string stage, string key)
+    public string? Check(string stage, string key, CancellationToken cancellation = default)
     {
         var dir = EntryPath(stage, key);
         if (TryGet(stage, key) is not { } manifest) return $"{StoreManifest.FileName} is missing or unreadable";
@@ -116,7 +117,7 @@ public sealed class ArtifactStore
             var info = new FileInfo(path);
             if (!info.Exists) return $"{f.Path} is missing";
             if (info.Length != f.Size) return $"{f.Path} has {info.Length} bytes, its manifest says {f.Size}";
-            if (Hasher.Hash(path) != f.Sha256) return $"{f.Path} does not match its hash";
+            if (Hasher.Hash(path, cancellation) != f.Sha256) return $"{f.Path} does not match its hash";
         }
         var extra = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(dir, f).Replace('\\', '/'))
@@ -157,7 +158,8 @@ public sealed class ArtifactStore
     /// is given (the entries the recipes' locks refer to), every entry and work folder not in it nor in
     /// <paramref name="keepWork"/> (keys a recipe would run next, whose checkpoints --resume needs).
     /// </summary>
-    public IReadOnlyList<RemovedPath> CollectGarbage(ISet<(string Stage, string Key)>? keep, ISet<(string Stage, string Key)>? keepWork = null)
+    /// <remarks>Cancelling stops between folders: each one is removed whole or left for the next gc.</remarks>
+    public IReadOnlyList<RemovedPath> CollectGarbage(ISet<(string Stage, string Key)>? keep, ISet<(string Stage, string Key)>? keepWork = null, CancellationToken cancellation = default)
     {
         var removed = new List<RemovedPath>();
         if (!Directory.Exists(Root)) return removed;
@@ -172,7 +174,7 @@ public sealed class ArtifactStore
                     : !name.StartsWith('.') && !File.Exists(Path.Combine(entry, StoreManifest.FileName)) ? "no manifest"
                     : keep != null && !name.StartsWith('.') && !keep.Contains((stage, name)) ? "no lock refers to it"
                     : null;
-                if (why != null) Remove(entry, why, removed);
+                if (why != null) Remove(entry, why, removed, cancellation);
             }
             var work = Path.Combine(stageDir, ".work");
             if (!Directory.Exists(work)) continue;
@@ -182,17 +184,24 @@ public sealed class ArtifactStore
                 string? why = File.Exists(Path.Combine(EntryPath(stage, key), StoreManifest.FileName)) ? "its entry is complete"
                     : keep != null && !keep.Contains((stage, key)) && keepWork?.Contains((stage, key)) != true ? "no lock refers to it"
                     : null;
-                if (why != null) Remove(folder, why, removed);
+                if (why != null) Remove(folder, why, removed, cancellation, trash: stageDir);
             }
         }
-        foreach (var q in Quarantined().ToList()) Remove(q.Path, "quarantined: " + q.Problem, removed);
+        foreach (var q in Quarantined().ToList()) Remove(q.Path, "quarantined: " + q.Problem, removed, cancellation);
         return removed;
     }
 
-    private static void Remove(string folder, string why, List<RemovedPath> removed)
+    /// <summary>
+    /// Renames <paramref name="folder"/> to a <c>.tmp-gc-*</c> folder in <paramref name="trash"/> (its stage folder, or
+    /// its own parent) before deleting it, so a gc ended midway leaves a whole entry or a leftover the next gc removes.
+    /// </summary>
+    private static void Remove(string folder, string why, List<RemovedPath> removed, CancellationToken cancellation, string? trash = null)
     {
+        cancellation.ThrowIfCancellationRequested();
         var bytes = FolderBytes(folder);
-        Directory.Delete(folder, recursive: true); // always a folder under ROOT, found by enumerating the store
+        var doomed = Path.Combine(trash ?? Path.GetDirectoryName(folder)!, $".tmp-gc-{Guid.NewGuid():N}");
+        Directory.Move(folder, doomed);
+        Directory.Delete(doomed, recursive: true); // always a folder under ROOT, found by enumerating the store
         removed.Add(new RemovedPath(folder, bytes, why));
     }
 
@@ -200,7 +209,7 @@ public sealed class ArtifactStore
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
     /// <summary>Rehashes every entry's files, without the hash cache; returns one line per problem.</summary>
-    public IReadOnlyList<string> Verify()
+    public IReadOnlyList<string> Verify(CancellationToken cancellation = default)
     {
         var problems = new List<string>();
         foreach (var m in List())
@@ -210,15 +219,9 @@ public sealed class ArtifactStore
             {
                 var path = Path.Combine(dir, f.Path);
                 if (!File.Exists(path)) problems.Add($"{m.Stage}/{m.Key[..12]}: {f.Path} is missing");
-                else if (HashFile(path) != f.Sha256) problems.Add($"{m.Stage}/{m.Key[..12]}: {f.Path} does not match its hash");
+                else if (FileHasher.Sha256(path, cancellation) != f.Sha256) problems.Add($"{m.Stage}/{m.Key[..12]}: {f.Path} does not match its hash");
             }
         }
         return problems;
-    }
-
-    private static string HashFile(string path)
-    {
-        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        return Convert.ToHexStringLower(SHA256.HashData(s));
     }
 }

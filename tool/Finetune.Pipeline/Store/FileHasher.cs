@@ -33,11 +33,16 @@ public sealed class FileHasher
     /// <summary>How many files were actually read (not answered from the cache) so far.</summary>
     public int FilesRead { get; private set; }
 
-    public string Hash(string path)
+    /// <summary>
+    /// The file's SHA-256 (from the cache when its size, mtime and inode did not change). Only regular files are
+    /// hashed: a device such as <c>/dev/zero</c> or a pipe never ends. A cancelled hash stops within one 1 MiB block.
+    /// </summary>
+    public string Hash(string path, CancellationToken cancellation = default)
     {
         var full = System.IO.Path.GetFullPath(path);
         var info = new FileInfo(full);
         if (!info.Exists) throw new FileNotFoundException($"{full}: file not found", full);
+        if (Finetune.Recipes.PathProblems.Describe(full) is { } problem) throw new StoreException($"{full} {problem}");
         long inode = Inode(full);
         long mtime = info.LastWriteTimeUtc.Ticks;
         lock (_cache)
@@ -45,9 +50,7 @@ public sealed class FileHasher
             if (_cache.TryGetValue(full, out var hit) && hit.Size == info.Length && hit.MtimeTicks == mtime && hit.Inode == inode)
                 return hit.Sha256;
         }
-        string sha;
-        using (var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
-            sha = Convert.ToHexStringLower(SHA256.HashData(stream));
+        string sha = Sha256(full, cancellation);
         lock (_cache)
         {
             FilesRead++;
@@ -55,6 +58,22 @@ public sealed class FileHasher
             _dirty = true;
         }
         return sha;
+    }
+
+    /// <summary>SHA-256 of a file read in 1 MiB blocks, checking <paramref name="cancellation"/> before each.</summary>
+    public static string Sha256(string path, CancellationToken cancellation = default)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var block = new byte[1 << 20];
+        cancellation.ThrowIfCancellationRequested();
+        int read;
+        while ((read = stream.Read(block)) > 0)
+        {
+            sha.AppendData(block, 0, read);
+            cancellation.ThrowIfCancellationRequested();
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     /// <summary>

@@ -21,9 +21,9 @@ public sealed record DataSection
     [Description("Fraction of the rows held out as the test split, in (0, 1).")]
     public double TestFraction { get; init; } = 0.1;
 
-    /// <summary>Seed of the row shuffle before take and split.</summary>
+    /// <summary>Seed of the shuffle that splits the rows kept by take into train and test.</summary>
     [RecipeRange(Min = 0)]
-    [Description("Seed of the row shuffle done before take and the test split.")]
+    [Description("Seed of the row shuffle that splits the rows (after take, which keeps the first N in file order) into train and test.")]
     public int ShuffleSeed { get; init; } = 42;
 
     /// <summary>Mapping from row columns to chat messages; null when rows carry a <c>messages</c> column.</summary>

@@ -180,6 +180,9 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
                 optimizer_state_mb = plan.OptimizerStateBytes / 1048576.0,
                 activations_mb = plan.ActivationBytes / 1048576.0,
                 head_and_loss_mb = plan.HeadAndLossBytes / 1048576.0,
+                fp32_step_gradients_mb = plan.StepGradientBytes / 1048576.0,
+                end_of_backward_mb = plan.BackwardBytes / 1048576.0,
+                optimizer_step_mb = plan.StepBytes / 1048576.0,
                 total_mb = plan.TotalBytes / 1048576.0,
             });
             settings.Report(json, string.Create(CultureInfo.InvariantCulture,
@@ -188,7 +191,7 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
         }
         var result = TrainBench.Run(options);
         settings.Report(result.ToJson(), string.Create(CultureInfo.InvariantCulture,
-            $"train: {result.Model} ({result.Method}, {result.Parameters:N0} trainable), batch {result.Batch} x seq {result.Seq}, {result.Dtype} on {result.Device}: {result.TokensPerS:N0} tokens/s, {result.StepSMedian * 1000:0.0} ms/step (median), peak RSS {result.PeakRssMb:0} MB{(result.PlannedPeakMb is double p ? $" (planned {p:0} MB)" : "")}\n  first step, RSS/peak MB: {string.Join(", ", result.Phases.Select(ph => $"{ph.Phase} {ph.RssMb:0}/{ph.PeakMb:0}"))}"));
+            $"train: {result.Model} ({result.Method}, {result.Parameters:N0} trainable), batch {result.Batch} x seq {result.Seq}, {result.Dtype} on {result.Device}: {result.TokensPerS:N0} tokens/s, {result.StepSMedian * 1000:0.0} ms/step (median; forward {result.ForwardSMedian * 1000:0.0}, backward {result.BackwardSMedian * 1000:0.0}, optimizer {result.OptimizerSMedian * 1000:0.0}), peak RSS {result.PeakRssMb:0} MB{(result.PlannedPeakMb is double p ? $" (planned {p:0} MB)" : "")}\n  first step, RSS/peak MB: {string.Join(", ", result.Phases.Select(ph => $"{ph.Phase} {ph.RssMb:0}/{ph.PeakMb:0}"))}"));
         return CliApp.Ok;
     }
 }

@@ -36,12 +36,12 @@ public sealed class CacheGcCommand : Command<CacheGcCommand.Settings>
                 // What the recipe would run next may have checkpoints of an interrupted run: keep those.
                 var loaded = RecipeLoader.TryLoad(recipe);
                 if (loaded.Success)
-                    foreach (var plan in Job.Engine(loaded.Recipe!, root).Plan(verify: false)) keepWork.Add((plan.Stage, plan.Key));
+                    foreach (var plan in Job.Engine(loaded.Recipe!, root).Plan(verify: false, cancellation)) keepWork.Add((plan.Stage, plan.Key));
             }
         }
         var store = new ArtifactStore(root);
         using var storeLock = StoreLock.Acquire(store.Root, TimeSpan.FromSeconds(30), m => System.Console.Error.WriteLine(m), cancellation);
-        var removed = store.CollectGarbage(keep, keepWork);
+        var removed = store.CollectGarbage(keep, keepWork, cancellation);
         foreach (var r in removed) System.Console.WriteLine($"removed {Path.GetRelativePath(store.Root, r.Path)} ({CacheListCommand.Human(r.Bytes)}, {r.Why})");
         System.Console.Error.WriteLine($"{removed.Count} removed, {CacheListCommand.Human(removed.Sum(r => r.Bytes))} freed");
         return CliApp.Ok;

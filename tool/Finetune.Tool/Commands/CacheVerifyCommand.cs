@@ -11,7 +11,7 @@ public sealed class CacheVerifyCommand : Command<CacheSettings>
 {
     public override int Execute(CommandContext context, CacheSettings settings, CancellationToken cancellation)
     {
-        var problems = new ArtifactStore(StorePaths.Resolve(settings.Store)).Verify();
+        var problems = new ArtifactStore(StorePaths.Resolve(settings.Store)).Verify(cancellation);
         foreach (var p in problems) System.Console.WriteLine(p);
         if (problems.Count == 0) System.Console.Error.WriteLine("store ok");
         return problems.Count == 0 ? CliApp.Ok : CliApp.UserError;

@@ -55,7 +55,11 @@ public sealed class ChatCommand : Command<ChatCommand.Settings>
             var printer = new StreamPrinter(new IncrementalDecoder(tokenizer, promptIds), color);
             var ids = Finetune.Torch.Inference.Generator.Generate(model, promptIds,
                 new GenerationOptions { MaxNewTokens = settings.MaxNewTokens, Temperature = settings.Temperature, EosTokenIds = eos },
-                printer.Add);
+                id =>
+                {
+                    cancellation.ThrowIfCancellationRequested(); // Ctrl-C stops the reply at the next token
+                    printer.Add(id);
+                });
             printer.Finish();
             var reply = tokenizer.Decode(ids.Where(i => !eos.Contains(i)));
             history.Add(new Dictionary<string, object?> { ["role"] = "assistant", ["content"] = reply });
@@ -73,7 +77,9 @@ public sealed class ChatCommand : Command<ChatCommand.Settings>
         while (true)
         {
             if (!System.Console.IsInputRedirected) System.Console.Error.Write("> ");
-            var line = System.Console.ReadLine();
+            string? line;
+            using (Interrupt.Idle()) // waiting for the user: Ctrl-C ends the chat at once
+                line = System.Console.ReadLine();
             if (string.IsNullOrWhiteSpace(line)) yield break;
             yield return line;
         }

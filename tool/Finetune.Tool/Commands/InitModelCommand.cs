@@ -40,7 +40,7 @@ public sealed class InitModelCommand : Command<InitModelCommand.Settings>
         // Written like an export: only into a new or empty folder, or one init-model wrote before (its marker).
         var marker = new PublishMarker("init-model", $"preset {settings.Preset} seed {settings.Seed}", new Dictionary<string, string>(), []);
         Publisher.Publish(settings.Out, marker, folder => TinyModelFactory.Create(folder, settings.Seed, TinyModelFactory.DemoTexts(), TinyModelFactory.ChatTemplate(),
-            settings.PretrainSteps, line => System.Console.Error.WriteLine(line)), []);
+            settings.PretrainSteps, line => System.Console.Error.WriteLine(line), cancellation), [], cancellation);
         System.Console.Error.WriteLine($"wrote {settings.Out}");
         return CliApp.Ok;
     }

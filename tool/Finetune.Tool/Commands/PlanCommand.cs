@@ -11,13 +11,13 @@ namespace Finetune.Tool.Commands;
 /// </summary>
 public sealed class PlanCommand : Command<PlanSettings>
 {
-    public override int Execute(CommandContext context, PlanSettings settings, CancellationToken cancellation) => Print(settings);
+    public override int Execute(CommandContext context, PlanSettings settings, CancellationToken cancellation) => Print(settings, cancellation);
 
-    public static int Print(RecipeSettings settings)
+    public static int Print(RecipeSettings settings, CancellationToken cancellation = default)
     {
-        var recipe = settings.LoadChecked();
+        var recipe = settings.LoadChecked(cancellation);
         var against = (settings as PlanSettings)?.Against;
-        foreach (var plan in Job.Engine(recipe, settings.StoreRoot, against).Plan(verify: !settings.NoVerify))
+        foreach (var plan in Job.Engine(recipe, settings.StoreRoot, against).Plan(verify: !settings.NoVerify, cancellation))
         {
             if (settings.Json)
             {

@@ -25,10 +25,10 @@ public class RecipeSettings : GlobalSettings
     public string StoreRoot => StorePaths.Resolve(Store);
 
     /// <summary>Loads the recipe and runs the preflight checks against its model and data; every error throws, before any work.</summary>
-    public Finetune.Recipes.Recipe LoadChecked()
+    public Finetune.Recipes.Recipe LoadChecked(CancellationToken cancellation = default)
     {
         var recipe = Finetune.Recipes.RecipeLoader.Load(Recipe);
-        var errors = Finetune.Pipeline.Preflight.Check(recipe, StoreRoot);
+        var errors = Finetune.Pipeline.Preflight.Check(recipe, StoreRoot, cancellation: cancellation);
         return errors.Count == 0 ? recipe : throw new Finetune.Recipes.RecipeException(errors);
     }
 }

@@ -35,11 +35,11 @@ public sealed class RunCommand : Command<RunCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        if (settings.DryRun) return PlanCommand.Print(settings);
-        var recipe = settings.LoadChecked();
+        if (settings.DryRun) return PlanCommand.Print(settings, cancellation);
+        var recipe = settings.LoadChecked(cancellation);
         var engine = Job.Engine(recipe, settings.StoreRoot);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        engine.Run(new RunOptions
+        var plans = engine.Run(new RunOptions
         {
             Only = settings.Only,
             Force = settings.Force.ToHashSet(StringComparer.Ordinal),
@@ -48,7 +48,13 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             Cancellation = cancellation,
             Verify = !settings.NoVerify,
         }, new ConsoleObserver(settings.Json));
-        if (!settings.Json) System.Console.Error.WriteLine($"{recipe.Name}: finished in {clock.Elapsed.TotalSeconds:0.0} s");
+        var results = RunResults.Of(plans, settings.StoreRoot, recipe.Export.Path is { } export ? recipe.ResolvePath(export) : null);
+        if (settings.Json) System.Console.Out.WriteLine(results.ToJson().ToJsonString());
+        else
+        {
+            System.Console.Error.WriteLine($"{recipe.Name}: finished in {clock.Elapsed.TotalSeconds:0.0} s");
+            foreach (var line in results.Lines()) System.Console.Error.WriteLine(line);   // where to look next
+        }
         return CliApp.Ok;
     }
 }

@@ -48,6 +48,7 @@ public sealed class TemplateRenderCommand : Command<TemplateRenderCommand.Settin
             : ModelPaths.ChatTemplate(ModelPaths.Require(settings.Model));
         var variables = ReadContext(settings.Context!);
         variables.Now = now;
+        variables.Cancellation = cancellation;
         var text = template.Render(variables).Text;
         using var output = StandardOutput.Open();
         output.Write(text);

@@ -47,7 +47,7 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
             var result = RecipeLoader.TryLoad(path, options);
             // With paths checked, the recipe is also checked against its model and data (as plan and run do first).
             var diagnostics = result.Success && options.CheckPaths
-                ? Finetune.Pipeline.Preflight.Check(result.Recipe!, StorePaths.Resolve(null))
+                ? Finetune.Pipeline.Preflight.Check(result.Recipe!, StorePaths.Resolve(null), cancellation: cancellation)
                 : result.Diagnostics;
             if (diagnostics.Count > 0) failed++;
             foreach (var d in diagnostics)

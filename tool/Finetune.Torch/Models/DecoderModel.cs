@@ -36,6 +36,9 @@ public sealed class DecoderModel : nn.Module
     /// </summary>
     public bool GradientCheckpointing { get; set; }
 
+    /// <summary>The generator the blocks draw training randomness from (LoRA dropout), replayed by a checkpointed block's recomputation; null = none.</summary>
+    public Generator? BlockGenerator { get; set; }
+
     /// <param name="inputIds">(B, T) token ids</param>
     /// <param name="cache">past keys/values; advanced by T</param>
     /// <param name="attentionMask">(B, S) 1 = real token, 0 = padding, over past and new positions; or a
@@ -56,7 +59,7 @@ public sealed class DecoderModel : nn.Module
         foreach (var layer in layers)
         {
             var mask = layer.self_attn.Window is null ? full : sliding;
-            x = checkpoint ? CheckpointedLayer.apply(x, layer, cos, sin, mask) : layer.forward(x, cos, sin, mask, cache);
+            x = checkpoint ? CheckpointedLayer.apply(x, layer, cos, sin, mask, BlockGenerator) : layer.forward(x, cos, sin, mask, cache);
         }
         cache?.Advance(t);
         return norm.forward(x).MoveToOuterDisposeScope();

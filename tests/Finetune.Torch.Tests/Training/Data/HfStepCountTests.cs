@@ -1,5 +1,6 @@
 using Finetune.Torch.Training.Data;
 using Finetune.Torch.Training.Loop;
+using Finetune.Torch.Tests.Training.Loop;
 
 namespace Finetune.Torch.Tests.Training.Data;
 
@@ -48,7 +49,7 @@ public sealed class HfStepCountTests
 
     private static int[] Lengths(int rows) => Enumerable.Repeat(3, rows).ToArray();
 
-    private static TrainerOptions Options(int batch, int accumulation, int epochs) => new()
+    private static TrainerOptions Options(int batch, int accumulation, int epochs) => TrainerData.Options with
     {
         BatchSize = batch,
         GradientAccumulation = accumulation,

@@ -40,4 +40,26 @@ public sealed class TrainerCheckpointTests
         Assert.True(File.Exists(Path.Combine(work, "checkpoints", "step-00000005", "model.safetensors")));
         Assert.True(File.Exists(Path.Combine(work, "checkpoints", "step-00000005", "optimizer.safetensors")));
     }
+
+    [Fact]
+    public void Save_epoch_keeps_the_weights_of_every_epoch_end_and_of_the_last_step()
+    {
+        var dir = TestPaths.NewTempDir();
+        using var shard = TrainerData.Shard(dir, "train", TrainerData.Counting(10, seed: 3));   // 5 micro-batches of 2
+        using var model = TrainerData.Model(TrainerData.Config());
+        var work = Path.Combine(dir, "work");
+        // HF: 2 x (5 // 2) = 4 steps; epoch 1 steps on 2 + 2 + 1 micro-batches (ends at step 3), epoch 2 stops after step 4
+        var options = TrainerData.Options with { Epochs = 2, GradientAccumulation = 2, Save = SavePolicy.Epoch };
+        using (var trainer = new SftTrainer(model, shard, null, options, work))
+        {
+            Assert.Equal(4, trainer.TotalSteps);
+            trainer.Train();
+        }
+        Assert.Equal(["checkpoint-3", "checkpoint-4"],
+            Directory.GetDirectories(Path.Combine(work, SftTrainer.EpochsFolder)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        using var last = Finetune.Torch.IO.SafetensorsFile.Open(Path.Combine(work, SftTrainer.EpochsFolder, "checkpoint-4", "model.safetensors"));
+        using var weights = last.Read("model.embed_tokens.weight");
+        Assert.True(TrainingTensors.BitEqual(weights, model.model.embed_tokens.weight!.detach()));
+        Assert.True(File.Exists(Path.Combine(work, SftTrainer.EpochsFolder, "checkpoint-3", "config.json")), "an epoch checkpoint is a loadable model folder");
+    }
 }

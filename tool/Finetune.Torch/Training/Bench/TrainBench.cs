@@ -58,6 +58,9 @@ public static class TrainBench
         Mark("optimizer state");
         var generator = new torch.Generator(options.Seed);
         var times = new List<double>();
+        var forwardTimes = new List<double>();
+        var backwardTimes = new List<double>();
+        var optimizerTimes = new List<double>();
         double loss = double.NaN;
         for (int step = 0; step < options.WarmupSteps + options.Steps; step++)
         {
@@ -68,8 +71,10 @@ public static class TrainBench
             var accumulator = new GradientAccumulator((long)options.Batch * (options.Seq - 1));
             bool first = step == 0;
             var lossSum = MaskedCrossEntropy.NextTokenSum(model, ids, mask);
+            double forwardEnd = clock.Elapsed.TotalSeconds;
             if (first) Mark("forward");
             accumulator.Backward(lossSum);
+            double backwardEnd = clock.Elapsed.TotalSeconds;
             if (first) Mark("backward");
             masters?.TakeGradients();
             GradientClipping.ClipByGlobalNorm(parameters.Select(p => p.P), 1.0);
@@ -78,10 +83,17 @@ public static class TrainBench
             optimizer.ZeroGrad();
             masters?.CopyToModel();
             loss = accumulator.Loss;           // reading it synchronises the device
-            if (step >= options.WarmupSteps) times.Add(clock.Elapsed.TotalSeconds);
+            if (step >= options.WarmupSteps)
+            {
+                times.Add(clock.Elapsed.TotalSeconds);
+                forwardTimes.Add(forwardEnd);
+                backwardTimes.Add(backwardEnd - forwardEnd);
+                optimizerTimes.Add(times[^1] - backwardEnd);
+            }
         }
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+        double median = Median(times);
         times.Sort();
-        double median = times[times.Count / 2];
         return new TrainBenchResult
         {
             Model = options.ModelPath ?? options.Preset ?? "custom",
@@ -100,6 +112,10 @@ public static class TrainBench
             TokensPerS = options.Batch * options.Seq / median,
             StepSMedian = median,
             StepSMin = times[0],
+            // On CPU each part is synchronous; on CUDA kernels queue, so only the step total is a wall time.
+            ForwardSMedian = Median(forwardTimes),
+            BackwardSMedian = Median(backwardTimes),
+            OptimizerSMedian = Median(optimizerTimes),
             PeakRssMb = PeakRssMb(),
             CudaPeakMemoryMb = null,
             FinalLoss = loss,

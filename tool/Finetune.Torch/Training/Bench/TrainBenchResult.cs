@@ -32,6 +32,15 @@ public sealed record TrainBenchResult
     public required double StepSMedian { get; init; }
     public required double StepSMin { get; init; }
 
+    /// <summary>Median time of the forward pass (model and loss), seconds; a wall time on CPU only.</summary>
+    public double ForwardSMedian { get; init; }
+
+    /// <summary>Median time of backward, seconds.</summary>
+    public double BackwardSMedian { get; init; }
+
+    /// <summary>Median time of the rest of the step (clipping, the optimizer, zeroing, master copies), seconds.</summary>
+    public double OptimizerSMedian { get; init; }
+
     /// <summary>Peak resident memory of the process (VmHWM), MiB; null where /proc is missing.</summary>
     public double? PeakRssMb { get; init; }
 

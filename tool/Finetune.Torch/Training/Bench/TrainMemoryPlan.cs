@@ -10,9 +10,12 @@ namespace Finetune.Torch.Training.Bench;
 /// <summary>
 /// Where a training step's memory goes, planned from the model's shape before anything is allocated:
 /// weights, gradients, fp32 master copies (bf16-mixed), optimizer state, the activations autograd keeps
-/// for backward, and the head + loss working set (<see cref="ChunkedLinearCrossEntropy"/>). The peak is
-/// reached at the start of backward of the last micro-batch, while the previous steps' gradients are
-/// held; it excludes the runtime itself (.NET + libtorch, measured as <c>runtime</c> by <c>bench train</c>).
+/// for backward, and the head + loss working set (<see cref="ChunkedLinearCrossEntropy"/>). Two moments
+/// compete for the peak: backward of the last micro-batch, while the earlier micro-batches' gradients are
+/// held in the model's dtype (bf16-mixed accumulates in the bf16 model's gradients), and, with fp32 masters,
+/// the optimizer step, when the activations and the head are gone but every gradient has an fp32 copy on its
+/// master (made one tensor at a time, so one model-dtype gradient at most is held beside them). The plan
+/// excludes the runtime itself (.NET + libtorch, measured as <c>runtime</c> by <c>bench train</c>).
 /// The activation count follows the modules' saved tensors: per block the two RMSNorms (fp32 input and
 /// normalised output each), q/k after RoPE (input and rotated half), k/v repeated to the query heads,
 /// attention output, the residual, and the MLP's gate, up, silu(gate) and product; attention with a padding
@@ -28,7 +31,19 @@ public sealed record TrainMemoryPlan
     public required long ActivationBytes { get; init; }
     public required long HeadAndLossBytes { get; init; }
 
-    public long TotalBytes => WeightBytes + GradientBytes + MasterWeightBytes + OptimizerStateBytes + ActivationBytes + HeadAndLossBytes;
+    /// <summary>fp32 gradients on the master weights at the optimizer step (bf16-mixed); 0 otherwise.</summary>
+    public long StepGradientBytes { get; init; }
+
+    /// <summary>The largest single gradient in the model's dtype (the one held while its fp32 copy is made).</summary>
+    public long LargestGradientBytes { get; init; }
+
+    /// <summary>At the end of backward: weights, model-dtype gradients, masters, optimizer state, activations, head.</summary>
+    public long BackwardBytes => WeightBytes + GradientBytes + MasterWeightBytes + OptimizerStateBytes + ActivationBytes + HeadAndLossBytes;
+
+    /// <summary>At the optimizer step with masters: weights, masters, optimizer state, fp32 gradients, one model gradient.</summary>
+    public long StepBytes => StepGradientBytes == 0 ? 0 : WeightBytes + MasterWeightBytes + OptimizerStateBytes + StepGradientBytes + LargestGradientBytes;
+
+    public long TotalBytes => Math.Max(BackwardBytes, StepBytes);
 
     /// <param name="lossTokens">positions that carry loss (they alone reach the head); null = all</param>
     public static TrainMemoryPlan For(ModelConfig config, ScalarType dtype, OptimizerKind optimizer, bool masterWeights,
@@ -45,13 +60,20 @@ public sealed record TrainMemoryPlan
             ? config.NumHiddenLayers * blockInput + perBlock
             : config.NumHiddenLayers * (perBlock + blockInput);
         long chunk = Math.Min(lossTokens ?? tokens, ChunkedLinearCrossEntropy.ChunkRows);
+        long vocabByHidden = (long)config.VocabSize * config.HiddenSize;
         long headAndLoss = 2 * chunk * config.VocabSize * 4                                   // fp32 logits and their softmax
-            + (long)config.VocabSize * config.HiddenSize * 4                                  // dW summed in fp32
+            + vocabByHidden * 4                                                               // dW summed in fp32
             + tokens * config.HiddenSize * size;                                              // dH
+        if (size != 4)
+            headAndLoss += chunk * config.VocabSize * 2 * 2                                   // bf16 logits, bf16 softmax rows for dH
+                + vocabByHidden * size * 2;                                                   // dW in bf16: saved, then scaled for autograd
+        var shapes = Shapes(config);
         return new TrainMemoryPlan
         {
             WeightBytes = parameters * size,
-            GradientBytes = parameters * (masters ? 4 : size),
+            GradientBytes = parameters * size,
+            StepGradientBytes = masters ? parameters * 4 : 0,
+            LargestGradientBytes = masters ? shapes.Max(s => s.Aggregate(1L, (a, b) => a * b)) * size : 0,
             MasterWeightBytes = masters ? parameters * 4 : 0,
             OptimizerStateBytes = OptimizerBytes(config, optimizer),
             ActivationBytes = activations,
@@ -73,7 +95,13 @@ public sealed record TrainMemoryPlan
         Row("optimizer state", OptimizerStateBytes);
         Row("activations", ActivationBytes);
         Row("head and loss", HeadAndLossBytes);
-        Row("total", TotalBytes);
+        if (StepGradientBytes > 0)
+        {
+            Row("end of backward", BackwardBytes);
+            Row("fp32 gradients", StepGradientBytes);
+            Row("optimizer step", StepBytes);
+        }
+        Row("total (peak)", TotalBytes);
         return text.ToString();
     }
 

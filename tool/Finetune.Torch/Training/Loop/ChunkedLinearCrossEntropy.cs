@@ -56,8 +56,9 @@ public sealed class ChunkedLinearCrossEntropy : torch.autograd.SingleTensorFunct
                 var g = logSoftmax.exp_().scatter_add_(1, t, full([rows, 1], -1f, ScalarType.Float32, h.device)); // softmax - onehot
                 var gh = g.to(weight.dtype);
                 hiddenGrad?.narrow(0, start, rows).copy_(gh.mm(weight));                // (C, H)
-                if (weightGrad is not null && gh.dtype == ScalarType.Float32) weightGrad.addmm_(gh.t(), h);   // (V, H), no temporary
-                else weightGrad?.add_(gh.t().mm(h).to(ScalarType.Float32));
+                // (V, H) summed in fp32 in place, no (V, H) temporary: from the fp32 softmax rows and the chunk's hidden
+                // states (a (C, H) fp32 copy when the model is bf16).
+                weightGrad?.addmm_(g.t(), h.dtype == ScalarType.Float32 ? h : h.to(ScalarType.Float32));
             }
         }
         ctx.save_for_backward([hiddenGrad!, weightGrad?.to(weight.dtype)!]);

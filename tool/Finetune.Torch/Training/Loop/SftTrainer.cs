@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Finetune.Torch.IO;
 using Finetune.Torch.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -75,6 +76,9 @@ public sealed class SftTrainer : IDisposable
 
     public long TotalSteps { get; }
 
+    /// <summary>The steps after which an epoch ends (<see cref="DataCursor.EpochEnds"/>).</summary>
+    public IReadOnlyList<long> EpochEnds => DataCursor.EpochEnds(lengths, options);
+
     /// <summary>Optimizer steps done.</summary>
     public long Step { get; private set; }
 
@@ -108,7 +112,7 @@ public sealed class SftTrainer : IDisposable
         using var freeze = options.FreezeNewRowsSteps > 0 ? new NewRowFreeze(parameters, options.FirstNewRow) : null;
         var clock = Stopwatch.StartNew();
         long startStep = Step, tokensDone = 0;
-        double windowLoss = 0, lastLoss = double.NaN, tokensPerSecond = 0;
+        double windowLoss = 0, lastLoss = double.NaN, loggedLoss = double.NaN, tokensPerSecond = 0;
         double? lastEval = null;
         int windowSteps = 0;
         string? checkpoint = TrainerCheckpoint.Latest(workDir);
@@ -127,6 +131,8 @@ public sealed class SftTrainer : IDisposable
             var accumulator = new GradientAccumulator(lossTokens);
             foreach (var batch in batches)
             {
+                if (cancellationToken.IsCancellationRequested) batches.ForEach(b => b.Dispose()); // Ctrl-C between micro-batches
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 accumulator.Backward(MaskedCrossEntropy.NextTokenSum(model, batch.Ids, batch.LossMask, batch.AttentionMask, batch.Positions));
                 batch.Dispose();
@@ -151,15 +157,17 @@ public sealed class SftTrainer : IDisposable
             windowSteps++;
             double elapsed = elapsedBefore + clock.Elapsed.TotalSeconds;
             var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (Step - startStep) * (TotalSteps - Step));
-            progress?.Report(new TrainerProgress(Step, TotalSteps, loss, optimizer.LearningRate, tokensPerSecond, eta));
-            bool last = Step == TotalSteps;
-            if (Step % options.LogEvery == 0 || last)
+            bool last = Step == TotalSteps, logged = Step % options.LogEvery == 0 || last;
+            if (logged)
             {
-                metrics.Train(Step, cursor.EpochProgress, windowLoss / windowSteps, optimizer.LearningRate, gradNorm, tokensPerSecond, elapsed);
+                metrics.Train(Step, cursor.EpochProgress, loggedLoss = windowLoss / windowSteps, optimizer.LearningRate, gradNorm, tokensPerSecond, elapsed);
                 (windowLoss, windowSteps) = (0, 0);
             }
+            progress?.Report(new TrainerProgress(Step, TotalSteps, loss, optimizer.LearningRate, tokensPerSecond, eta, loggedLoss, logged));
             if (eval != null && (Step % options.EvalEvery == 0 || last))
                 metrics.Eval(Step, (lastEval = Evaluate()).Value);
+            if (options.Save.Kind == SaveKind.Epoch && (epochEnded || last))
+                KeepEpochWeights();   // before the resumable checkpoint: a crash between the two replays this step and keeps it again
             if (options.Save.SaveAfter(Step, epochEnded, last))
                 checkpoint = SaveCheckpoint(elapsed);
         }
@@ -188,6 +196,32 @@ public sealed class SftTrainer : IDisposable
             count += batch.LossTokens;
         }
         return count > 0 ? sum / count : double.NaN;
+    }
+
+    /// <summary>With <c>save: epoch</c>: the work subfolder holding <c>checkpoint-STEP/</c> for every epoch end and the last step.</summary>
+    public const string EpochsFolder = "epochs";
+
+    /// <summary>
+    /// <c>&lt;work&gt;/epochs/checkpoint-STEP/</c>: the model at an epoch's end, kept (unlike the resumable checkpoints, of
+    /// which only the latest stays) as HF's Trainer keeps its checkpoint-STEP folders. Full fine-tuning: a loadable model
+    /// folder (config.json + model.safetensors, the model's dtype); LoRA: the adapter's tensors in PEFT's names. Written
+    /// to a fresh temp folder and renamed, so a folder that exists is complete; a replayed step (resume after a crash)
+    /// keeps the one already there.
+    /// </summary>
+    private void KeepEpochWeights()
+    {
+        var root = Path.Combine(workDir, EpochsFolder);
+        var final = Path.Combine(root, $"checkpoint-{Step}");
+        if (Directory.Exists(final)) return;
+        var temp = Path.Combine(root, $".tmp-checkpoint-{Step}-{Guid.NewGuid():N}");
+        if (adapter is null) model.SaveHuggingFace(temp);
+        else
+        {
+            Directory.CreateDirectory(temp);
+            using var scope = NewDisposeScope();
+            SafetensorsWriter.Write(Path.Combine(temp, PeftAdapter.WeightsFile), adapter.PeftTensors());
+        }
+        Directory.Move(temp, final);
     }
 
     private string SaveCheckpoint(double elapsed) =>

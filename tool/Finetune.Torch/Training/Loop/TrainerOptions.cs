@@ -6,77 +6,78 @@ using Finetune.Torch.Training.Bench;
 namespace Finetune.Torch.Training.Loop;
 
 /// <summary>
-/// Settings of one <see cref="SftTrainer"/> run; defaults are the recipe's (<c>train:</c>). The model is
+/// Settings of one <see cref="SftTrainer"/> run. Every value is required: defaults live only in the recipe
+/// (<c>train:</c>), and <c>TrainInput.Options</c> is the one place recipe values become these. The model is
 /// trained in its own dtype and on its own device; <see cref="DType"/> and <see cref="Device"/> say what
 /// the caller expects and are checked against it before any work.
 /// </summary>
 public sealed record TrainerOptions
 {
-    public int Epochs { get; init; } = 2;
+    public required int Epochs { get; init; }
 
     /// <summary>Stop after this many optimizer steps (also the schedule's length); null = all epochs.</summary>
-    public int? MaxSteps { get; init; }
+    public required int? MaxSteps { get; init; }
 
     /// <summary>Sequences per forward pass (rows, or packed sequences with <see cref="Packing"/>).</summary>
-    public int BatchSize { get; init; } = 4;
+    public required int BatchSize { get; init; }
 
-    public int GradientAccumulation { get; init; } = 8;
-    public double LearningRate { get; init; } = 1e-5;
-    public double WarmupRatio { get; init; } = 0.1;
-    public ScheduleKind Schedule { get; init; } = ScheduleKind.Linear;
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
-    public double Beta1 { get; init; } = 0.9;
-    public double Beta2 { get; init; } = 0.999;
-    public double Eps { get; init; } = 1e-8;
-    public double WeightDecay { get; init; }
+    public required int GradientAccumulation { get; init; }
+    public required double LearningRate { get; init; }
+    public required double WarmupRatio { get; init; }
+    public required ScheduleKind Schedule { get; init; }
+    public required OptimizerKind Optimizer { get; init; }
+    public required double Beta1 { get; init; }
+    public required double Beta2 { get; init; }
+    public required double Eps { get; init; }
+    public required double WeightDecay { get; init; }
 
     /// <summary>Global gradient-norm clip; 0 = no clipping (the norm is still logged).</summary>
-    public double MaxGradNorm { get; init; } = 1.0;
+    public required double MaxGradNorm { get; init; }
 
     /// <summary>Optimizer steps between eval-loss passes over the eval shard (also run after the last step).</summary>
-    public int EvalEvery { get; init; } = 50;
+    public required int EvalEvery { get; init; }
 
     /// <summary>Optimizer steps between metrics lines (the last step is always logged).</summary>
-    public int LogEvery { get; init; } = 50;
+    public required int LogEvery { get; init; }
 
-    public SavePolicy Save { get; init; } = SavePolicy.Epoch;
-    public ulong Seed { get; init; } = 42;
+    public required SavePolicy Save { get; init; }
+    public required ulong Seed { get; init; }
 
     /// <summary>Concatenate rows into sequences of at most <see cref="MaxSeqLength"/> tokens, attention kept within each row.</summary>
-    public bool Packing { get; init; }
+    public required bool Packing { get; init; }
 
     /// <summary>Without packing: batch rows of similar length (HF's LengthGroupedSampler) to cut padding.</summary>
-    public bool GroupByLength { get; init; } = true;
+    public required bool GroupByLength { get; init; }
 
     /// <summary>Recompute each decoder block in backward (<see cref="Models.DecoderModel.GradientCheckpointing"/>).</summary>
-    public bool Checkpointing { get; init; }
+    public required bool Checkpointing { get; init; }
 
     /// <summary>Longest sequence fed to the model; rows longer than this are an error (the map stage truncates). Null = the longest row.</summary>
-    public int? MaxSeqLength { get; init; }
+    public required int? MaxSeqLength { get; init; }
 
     /// <summary>For this many first optimizer steps only embedding rows &gt;= <see cref="FirstNewRow"/> train.</summary>
-    public int FreezeNewRowsSteps { get; init; }
+    public required int FreezeNewRowsSteps { get; init; }
 
     /// <summary>Index of the first added token row (the old vocabulary size).</summary>
-    public int FirstNewRow { get; init; }
+    public required int FirstNewRow { get; init; }
 
     /// <summary>Token id used for right padding (never carries loss).</summary>
-    public int PadId { get; init; }
+    public required int PadId { get; init; }
 
     /// <summary>Rows at or above this id are padding rows of the matrix: their logits are -inf. Null = the whole matrix is real.</summary>
-    public int? RealVocabSize { get; init; }
+    public required int? RealVocabSize { get; init; }
 
     /// <summary>Expected model dtype: float32 or bfloat16.</summary>
-    public torch.ScalarType DType { get; init; } = torch.ScalarType.Float32;
+    public required torch.ScalarType DType { get; init; }
 
     /// <summary>
     /// For a bf16 model: keep fp32 master weights and optimizer state (mixed precision, what HF's bf16
     /// training does); false trains the bf16 weights directly (half the memory, small updates round away).
     /// </summary>
-    public bool MasterWeights { get; init; } = true;
+    public required bool MasterWeights { get; init; }
 
     /// <summary>Expected model device, e.g. "cpu" or "cuda:0".</summary>
-    public string Device { get; init; } = "cpu";
+    public required string Device { get; init; }
 
     internal AdamWOptions AdamW => new() { LearningRate = LearningRate, Beta1 = Beta1, Beta2 = Beta2, Eps = Eps, WeightDecay = WeightDecay };
 

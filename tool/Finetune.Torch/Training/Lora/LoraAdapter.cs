@@ -86,6 +86,7 @@ public sealed class LoraAdapter : IDisposable
             model.TokenRows = rows;
             tokens = rows;
         }
+        model.model.BlockGenerator = DropoutGenerator;       // checkpointed blocks replay the masks in backward
         attached = true;
     }
 
@@ -161,6 +162,7 @@ public sealed class LoraAdapter : IDisposable
             layer.mlp.Deltas = null;
         }
         model.TokenRows = null;
+        model.model.BlockGenerator = null;
         foreach (var p in model.parameters()) p.requires_grad_(true);
         attached = false;
     }

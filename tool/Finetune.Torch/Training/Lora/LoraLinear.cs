@@ -40,7 +40,7 @@ internal sealed class LoraLinear : IProjectionDelta, IDisposable
     {
         using var scope = NewDisposeScope();
         var h = x;
-        if (Dropout > 0 && is_grad_enabled())
+        if (Dropout > 0 && (is_grad_enabled() || CheckpointedLayer.InTrainingForward))   // training: recorded, or a checkpointed block's first pass
         {
             var keep = empty_like(x).bernoulli_(1 - Dropout, owner.DropoutGenerator);
             h = x * keep / (1 - Dropout);

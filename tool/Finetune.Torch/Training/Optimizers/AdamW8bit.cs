@@ -14,8 +14,9 @@ namespace Finetune.Torch.Training.Optimizers;
 /// dequantizes, updates in fp32, updates the parameter from the fp32 moments, then requantizes with the new
 /// block absmax. Smaller parameters keep fp32 moments. The update is bitsandbytes' kernel's:
 /// p += -lr*c2/c1 * m / (sqrt(v) + c2*eps) with c1 = 1-b1^t, c2 = sqrt(1-b2^t), then p *= 1 - lr*wd
-/// (decay after the Adam step, where torch's AdamW decays before). Elementwise work is whole-tensor torch ops
-/// over chunks of <see cref="ChunkElements"/> values, so temporaries stay small for 1e8-element embeddings.
+/// (decay after the Adam step, where torch's AdamW decays before). Work goes over chunks of
+/// <see cref="ChunkElements"/> values, so temporaries stay small for 1e8-element embeddings: fp32 parameters on
+/// the CPU take <see cref="AdamW8bitCpuKernel"/> (one pass per chunk), others whole-tensor torch ops.
 /// Unlike bitsandbytes, non-finite gradients are not skipped per element (the trainer stops on a NaN loss).
 /// </summary>
 public sealed class AdamW8bit : ITrainingOptimizer
@@ -30,6 +31,8 @@ public sealed class AdamW8bit : ITrainingOptimizer
     private readonly IReadOnlyList<Slot> slots;
     private readonly BlockwiseQuantizer signedQuantizer = new(DynamicQuantizationMap.Create(signed: true));
     private readonly BlockwiseQuantizer unsignedQuantizer = new(DynamicQuantizationMap.Create(signed: false));
+    private readonly float[] signedMap = DynamicQuantizationMap.Create(signed: true);
+    private readonly float[] unsignedMap = DynamicQuantizationMap.Create(signed: false);
 
     public AdamW8bit(IReadOnlyList<(string Name, Parameter P)> parameters, AdamWOptions options)
     {
@@ -37,9 +40,21 @@ public sealed class AdamW8bit : ITrainingOptimizer
         this.options = options;
         LearningRate = options.LearningRate;
         slots = parameters.Select(p => new Slot(p.Name, p.P, ParameterGroups.IsDecayed(p.Name, p.P))).ToList();
+        signedMidpoints = Midpoints(signedMap);
+        unsignedMidpoints = Midpoints(unsignedMap);
+        signedStarts = AdamW8bitCpuKernel.BucketStarts(signedMidpoints);
+        unsignedStarts = AdamW8bitCpuKernel.BucketStarts(unsignedMidpoints);
     }
 
+    private readonly float[] signedMidpoints;
+    private readonly float[] unsignedMidpoints;
+    private readonly byte[] signedStarts;
+    private readonly byte[] unsignedStarts;
+
     public double LearningRate { get; set; }
+
+    /// <summary>Fp32 parameters on the CPU take <see cref="AdamW8bitCpuKernel"/> (one pass); false forces the tensor path (tests compare the two).</summary>
+    internal bool FusedCpuKernel { get; init; } = true;
 
     public void Step()
     {
@@ -65,6 +80,7 @@ public sealed class AdamW8bit : ITrainingOptimizer
 
     private void StepQuantized(Slot slot, Tensor grad, UpdateConstants u)
     {
+        bool fused = FusedCpuKernel && AdamW8bitCpuKernel.Supports(slot.Parameter);
         long n = slot.Parameter.numel();
         var flatGrad = grad.flatten();
         var flatParam = slot.Parameter.view(-1);
@@ -74,21 +90,42 @@ public sealed class AdamW8bit : ITrainingOptimizer
             long length = Math.Min(ChunkElements, n - start);
             long firstBlock = start / BlockwiseQuantizer.BlockSize;
             long blocks = BlockwiseQuantizer.BlockCount(length);
+            var param = flatParam.narrow(0, start, length);
+            var g = flatGrad.narrow(0, start, length).to(float32);
             var codes1 = slot.Codes1!.narrow(0, start, length);
             var codes2 = slot.Codes2!.narrow(0, start, length);
             var absmax1 = slot.Absmax1!.narrow(0, firstBlock, blocks);
             var absmax2 = slot.Absmax2!.narrow(0, firstBlock, blocks);
-
-            var g = BlockwiseQuantizer.PadToBlocks(flatGrad.narrow(0, start, length).to(float32));  // (blocks, 256)
-            var m = signedQuantizer.Dequantize(codes1, absmax1).mul_(u.Beta1).add_(g, 1 - u.Beta1);
-            var v = unsignedQuantizer.Dequantize(codes2, absmax2).mul_(u.Beta2).addcmul_(g, g, 1 - u.Beta2);
-
-            var step = m.div(v.sqrt().add_(u.BiasCorrection2Sqrt * u.Eps)).flatten().narrow(0, 0, length);
-            ApplyStep(flatParam.narrow(0, start, length), step, u);
-
-            signedQuantizer.Quantize(m, codes1, absmax1);
-            unsignedQuantizer.Quantize(v, codes2, absmax2);
+            if (fused) StepChunkCpu(param, g.contiguous(), codes1, absmax1, codes2, absmax2, u);
+            else StepChunk(param, g, codes1, absmax1, codes2, absmax2, u);
         }
+    }
+
+    /// <summary>The tensor path (any device and dtype): whole-chunk torch ops.</summary>
+    private void StepChunk(Tensor param, Tensor grad, Tensor codes1, Tensor absmax1, Tensor codes2, Tensor absmax2, UpdateConstants u)
+    {
+        var g = BlockwiseQuantizer.PadToBlocks(grad);  // (blocks, 256)
+        var m = signedQuantizer.Dequantize(codes1, absmax1).mul_(u.Beta1).add_(g, 1 - u.Beta1);
+        var v = unsignedQuantizer.Dequantize(codes2, absmax2).mul_(u.Beta2).addcmul_(g, g, 1 - u.Beta2);
+
+        var step = m.div(v.sqrt().add_(u.BiasCorrection2Sqrt * u.Eps)).flatten().narrow(0, 0, param.numel());
+        ApplyStep(param, step, u);
+
+        signedQuantizer.Quantize(m, codes1, absmax1);
+        unsignedQuantizer.Quantize(v, codes2, absmax2);
+    }
+
+    private void StepChunkCpu(Tensor param, Tensor grad, Tensor codes1, Tensor absmax1, Tensor codes2, Tensor absmax2, UpdateConstants u) =>
+        AdamW8bitCpuKernel.Step(param, grad, codes1, absmax1, codes2, absmax2,
+            signedMap, signedMidpoints, signedStarts, unsignedMap, unsignedMidpoints, unsignedStarts,
+            (float)u.Beta1, (float)u.Beta2, (float)(1 - u.Beta1), (float)(1 - u.Beta2), (float)(u.BiasCorrection2Sqrt * u.Eps),
+            (float)u.StepSize, (float)u.DecayFactor, u.DecayFactor != 1.0);
+
+    private static float[] Midpoints(float[] map)
+    {
+        var midpoints = new float[map.Length - 1];
+        for (int i = 0; i < midpoints.Length; i++) midpoints[i] = (map[i] + map[i + 1]) * 0.5f;
+        return midpoints;
     }
 
     private static void ApplyUpdate(Tensor parameter, Tensor m, Tensor v, UpdateConstants u) =>

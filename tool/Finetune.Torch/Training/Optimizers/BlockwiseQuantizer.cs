@@ -8,7 +8,7 @@ namespace Finetune.Torch.Training.Optimizers;
 /// <summary>
 /// Block-wise 8-bit quantization over a 256-value map, as bitsandbytes' blockwise optimizers store their
 /// moments: each block of <see cref="BlockSize"/> values keeps an fp32 absmax, each value the uint8 index of
-/// the map value nearest to value/absmax (ties go to the lower index, as bitsandbytes' midpoint test).
+/// the map value nearest to value x (1/absmax) (ties go to the lower index, as bitsandbytes' midpoint test).
 /// With a signed map a nonzero value never takes a code of the other sign or zero: a small negative that
 /// rounds to 0 takes the smallest negative code instead (bitsandbytes' sign fix for exp_avg).
 /// Works on whole tensors (searchsorted over the 255 midpoints), never per element in C#.
@@ -50,8 +50,9 @@ public sealed class BlockwiseQuantizer : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         absmax.copy_(blocks.abs().amax(1));
-        var divisor = where(absmax > 0, absmax, ones_like(absmax)).unsqueeze(1);
-        var values = (blocks / divisor).flatten().narrow(0, 0, codes.numel());
+        // As bitsandbytes' kQuantizeBlockwise: values times the reciprocal of the block's absmax.
+        var reciprocal = where(absmax > 0, absmax, ones_like(absmax)).reciprocal().unsqueeze(1);
+        var values = (blocks * reciprocal).flatten().narrow(0, 0, codes.numel());
         var index = bucketize(values, midpoints, outInt32: true);
         if (signed)
         {

@@ -29,14 +29,20 @@ internal sealed class MasterWeights : IDisposable
     /// <summary>The fp32 parameters the optimizer updates, by the model's names.</summary>
     public List<(string Name, Parameter P)> Parameters { get; }
 
-    /// <summary>After backward: each model gradient becomes its master's (fp32); the model's are dropped.</summary>
+    /// <summary>
+    /// After backward: each model gradient becomes its master's (fp32); the model's are dropped one at a time,
+    /// handle included, so the bf16 and fp32 sets never coexist whole.
+    /// </summary>
     public void TakeGradients()
     {
         using var noGrad = no_grad();
         for (int i = 0; i < model.Count; i++)
         {
-            var grad = model[i].P.grad;
-            Parameters[i].P.grad = grad?.to(ScalarType.Float32).DetachFromDisposeScope();
+            using var grad = model[i].P.grad;
+            // The master holds its own reference; our handle goes now, or the fp32 gradient would outlive
+            // ZeroGrad until the garbage collector finalised the handle (+1 fp32 gradient set per step, measured).
+            using var fp32 = grad?.to(ScalarType.Float32);
+            Parameters[i].P.grad = fp32;
             model[i].P.grad = null;
         }
     }

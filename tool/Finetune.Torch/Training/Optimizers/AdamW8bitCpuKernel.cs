@@ -1,0 +1,139 @@
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace Finetune.Torch.Training.Optimizers;
+
+/// <summary>
+/// <see cref="AdamW8bit"/>'s quantized update for fp32 parameters on the CPU in one pass over memory: per
+/// 256-value block, dequantize both moments, update them, step the parameter, then requantize with the new
+/// block absmax, in the same float32 arithmetic and rounding rules as the tensor path
+/// (<see cref="BlockwiseQuantizer"/>: nearest map value, ties to the lower code, the signed map's sign fix).
+/// The tensor path makes ~20 passes over temporaries the size of the chunk and a searchsorted per value;
+/// this one reads and writes each value once, on as many threads as libtorch uses (its workers are idle
+/// during the optimizer step).
+/// </summary>
+internal static class AdamW8bitCpuKernel
+{
+    private const int Block = BlockwiseQuantizer.BlockSize;
+
+    /// <summary>Whether the fused kernel can take <paramref name="parameter"/> (fp32, contiguous, on the CPU).</summary>
+    public static bool Supports(Tensor parameter) =>
+        parameter.device_type == TorchSharp.DeviceType.CPU && parameter.dtype == ScalarType.Float32 && parameter.is_contiguous();
+
+    /// <summary>One step over <paramref name="length"/> values: all tensors are flat, contiguous views of the same range.</summary>
+    public static void Step(Tensor param, Tensor grad, Tensor codes1, Tensor absmax1, Tensor codes2, Tensor absmax2,
+        float[] signedMap, float[] signedMidpoints, byte[] signedStarts, float[] unsignedMap, float[] unsignedMidpoints, byte[] unsignedStarts,
+        float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2, float epsTerm, float stepSize, float decayFactor, bool decay)
+    {
+        var p = MemoryMarshal.Cast<byte, float>(param.bytes);
+        var g = MemoryMarshal.Cast<byte, float>(grad.bytes);
+        var c1 = codes1.bytes;
+        var c2 = codes2.bytes;
+        var a1 = MemoryMarshal.Cast<byte, float>(absmax1.bytes);
+        var a2 = MemoryMarshal.Cast<byte, float>(absmax2.bytes);
+        int length = p.Length, blocks = a1.Length;
+        if (g.Length != length || c1.Length != length || c2.Length != length || a2.Length != blocks || blocks != (length + Block - 1) / Block)
+            throw new ArgumentException("8-bit step: parameter, gradient, codes and absmax ranges disagree");
+
+        unsafe
+        {
+            fixed (float* pp = p, gp = g, a1p = a1, a2p = a2, sm = signedMap, smid = signedMidpoints, um = unsignedMap, umid = unsignedMidpoints)
+            fixed (byte* c1p = c1, c2p = c2, ss = signedStarts, us = unsignedStarts)
+            {
+                var ptr = new Pointers(pp, gp, c1p, c2p, a1p, a2p, sm, smid, um, umid, ss, us);
+                var constants = new Constants(beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsTerm, stepSize, decayFactor, decay);
+                int threads = Math.Max(1, Math.Min(get_num_threads(), blocks / 16));
+                if (threads == 1)
+                {
+                    RunBlocks(ptr, constants, 0, blocks, length);
+                }
+                else
+                {
+                    int per = (blocks + threads - 1) / threads;
+                    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                        t => RunBlocks(ptr, constants, t * per, Math.Min(blocks, (t + 1) * per), length));
+                }
+            }
+        }
+    }
+
+    /// <summary>The pinned buffers of one <see cref="Step"/> (valid only inside its fixed block).</summary>
+    private readonly unsafe struct Pointers(float* param, float* grad, byte* codes1, byte* codes2, float* absmax1, float* absmax2,
+        float* signedMap, float* signedMid, float* unsignedMap, float* unsignedMid, byte* signedStart, byte* unsignedStart)
+    {
+        public readonly byte* SignedStart = signedStart, UnsignedStart = unsignedStart;
+        public readonly float* Param = param, Grad = grad, Absmax1 = absmax1, Absmax2 = absmax2;
+        public readonly byte* Codes1 = codes1, Codes2 = codes2;
+        public readonly float* SignedMap = signedMap, SignedMid = signedMid, UnsignedMap = unsignedMap, UnsignedMid = unsignedMid;
+    }
+
+    private readonly record struct Constants(float Beta1, float Beta2, float OneMinusBeta1, float OneMinusBeta2, float EpsTerm,
+        float StepSize, float DecayFactor, bool Decay);
+
+    private static unsafe void RunBlocks(Pointers ptr, Constants k, int firstBlock, int endBlock, int length)
+    {
+        float* m = stackalloc float[Block];
+        float* v = stackalloc float[Block];
+        for (int b = firstBlock; b < endBlock; b++)
+        {
+            int start = b * Block, count = Math.Min(Block, length - start);
+            float old1 = ptr.Absmax1[b], old2 = ptr.Absmax2[b];
+            float max1 = 0f, max2 = 0f;
+            for (int i = 0; i < count; i++)
+            {
+                int j = start + i;
+                float gi = ptr.Grad[j];
+                // As the tensor path's ops: (map * absmax) * beta, then add_(g, 1 - beta) (ATen's vectorized add
+                // with alpha is a fused multiply-add) and addcmul_(g, g, 1 - beta2) ((value * g) * g, then added).
+                float mi = MathF.FusedMultiplyAdd(k.OneMinusBeta1, gi, ptr.SignedMap[ptr.Codes1[j]] * old1 * k.Beta1);
+                float vi = ptr.UnsignedMap[ptr.Codes2[j]] * old2 * k.Beta2 + k.OneMinusBeta2 * gi * gi;
+                m[i] = mi;
+                v[i] = vi;
+                max1 = Math.Max(max1, Math.Abs(mi));
+                max2 = Math.Max(max2, Math.Abs(vi));
+                float updated = MathF.FusedMultiplyAdd(k.StepSize, mi / (MathF.Sqrt(vi) + k.EpsTerm), ptr.Param[j]);
+                ptr.Param[j] = k.Decay ? updated * k.DecayFactor : updated;
+            }
+            ptr.Absmax1[b] = max1;
+            ptr.Absmax2[b] = max2;
+            float r1 = 1f / (max1 > 0f ? max1 : 1f), r2 = 1f / (max2 > 0f ? max2 : 1f);
+            for (int i = 0; i < count; i++)
+            {
+                float x1 = m[i] * r1;
+                int code1 = Bucket(ptr.SignedMid, ptr.SignedStart, x1);
+                if (x1 < 0f && ptr.SignedMap[code1] >= 0f) code1--;   // a negative never takes zero or a positive code
+                ptr.Codes1[start + i] = (byte)code1;
+                ptr.Codes2[start + i] = (byte)Bucket(ptr.UnsignedMid, ptr.UnsignedStart, v[i] * r2);
+            }
+        }
+    }
+
+    /// <summary>The number of the 255 ascending midpoints strictly below <paramref name="x"/>: the nearest map index, ties to the lower.</summary>
+    private static unsafe int Bucket(float* midpoints, byte* start, float x)
+    {
+        // start[] gives the answer for the smallest float sharing x's top 16 bits (sign, exponent, 7 mantissa
+        // bits); the map's values are >= 0.7% apart relative to their size, so at most two midpoints separate
+        // that float from x.
+        int position = start[BitConverter.SingleToUInt32Bits(x) >> 16];
+        while (position < 255 && midpoints[position] < x) position++;
+        return position;
+    }
+
+    /// <summary>For each top-16-bit pattern of a float, the bucket of the smallest float with that pattern (see <see cref="Bucket"/>).</summary>
+    public static byte[] BucketStarts(float[] midpoints)
+    {
+        var starts = new byte[65536];
+        for (int bin = 0; bin < starts.Length; bin++)
+        {
+            // Positive patterns grow with their low bits, negative ones shrink: the smallest float of a bin
+            // has low bits 0 when positive and 0xFFFF when negative.
+            uint bits = (uint)bin << 16 | (bin >= 0x8000 ? 0xFFFFu : 0u);
+            float smallest = BitConverter.UInt32BitsToSingle(bits);
+            int count = 0;
+            if (!float.IsNaN(smallest))
+                while (count < midpoints.Length && midpoints[count] < smallest) count++;
+            starts[bin] = (byte)count;
+        }
+        return starts;
+    }
+}
