@@ -73,6 +73,13 @@ internal static class Fuzz
     {
         var rng = new Random(seed);
         var failures = new List<string>();
+        // The seeds themselves must pass whole: a seed that is already refused would fuzz only the first check.
+        for (var i = 0; i < seeds.Count; i++)
+        {
+            var unmutated = seeds[i];
+            var error = Record.Exception(() => consume(unmutated));
+            Assert.True(error == null, $"seed {i} does not pass unmutated: {error?.GetType().Name}: {error?.Message}");
+        }
         for (var i = 0; i < iterations && failures.Count < 3; i++)
         {
             var input = Mutate(rng, seeds[rng.Next(seeds.Count)], seeds);

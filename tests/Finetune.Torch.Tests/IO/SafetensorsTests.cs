@@ -173,6 +173,15 @@ public sealed class SafetensorsTests
         return path;
     }
 
+    [Fact]
+    public void A_header_that_is_not_json_is_quoted_at_most_80_bytes()
+    {
+        var header = string.Concat(Enumerable.Repeat("not json", 100_000));
+        var path = Write(header, []);
+        var e = Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path).Dispose());
+        Assert.Equal($"{path}: header is not valid JSON at byte 2; it starts with \"{header[..80]}\"... (800000 bytes)", e.Message);
+    }
+
     private static void AssertRefused(string path, string expected)
     {
         var e = Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path).Dispose());

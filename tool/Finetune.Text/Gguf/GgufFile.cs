@@ -48,8 +48,8 @@ public sealed class GgufFile
         if (reader.U32() != Magic) throw new GgufException(path, "not a GGUF file (bad magic)");
         int version = (int)reader.U32();
         if (version is < 2 or > 3) throw new GgufException(path, $"unsupported GGUF version {version} (2 and 3 are read)");
-        long tensorCount = reader.Count("tensor count");
-        long kvCount = reader.Count("metadata count");
+        long tensorCount = reader.Count("tensor count", minBytesEach: 32);
+        long kvCount = reader.Count("metadata count", minBytesEach: 12);
 
         var metadata = new Dictionary<string, object>(StringComparer.Ordinal);
         for (long i = 0; i < kvCount; i++)
@@ -127,12 +127,28 @@ public sealed class GgufFile
         public uint U32() => BitConverter.ToUInt32(Take(4));
         public ulong U64() => BitConverter.ToUInt64(Take(8));
 
-        public long Count(string what)
+        /// <summary>
+        /// A count of things still to read, each at least <paramref name="minBytesEach"/> bytes: one the rest of
+        /// the file cannot hold is refused before anything is allocated for it.
+        /// </summary>
+        public long Count(string what, int minBytesEach)
         {
             ulong n = U64();
             if (n > int.MaxValue) throw new GgufException(path, $"implausible {what} {n}");
+            long left = stream.Length - stream.Position;
+            if ((long)n * minBytesEach > left) throw new GgufException(path, $"{what} {n} needs more than the {left} bytes left in the file");
             return (long)n;
         }
+
+        private static int MinBytes(ValueType type) => type switch
+        {
+            ValueType.U8 or ValueType.I8 or ValueType.Bool => 1,
+            ValueType.U16 or ValueType.I16 => 2,
+            ValueType.U32 or ValueType.I32 or ValueType.F32 => 4,
+            ValueType.U64 or ValueType.I64 or ValueType.F64 or ValueType.String => 8,
+            ValueType.Array => 12,
+            _ => 0,
+        };
 
         public string String()
         {
@@ -164,7 +180,8 @@ public sealed class GgufFile
         private object Array(string key)
         {
             var type = (ValueType)U32();
-            long n = Count($"array length of '{key}'");
+            if (MinBytes(type) == 0) throw new GgufException(path, $"metadata '{key}' is an array of unknown value type {(uint)type}");
+            long n = Count($"array length of '{key}'", MinBytes(type));
             switch (type)
             {
                 case ValueType.String:

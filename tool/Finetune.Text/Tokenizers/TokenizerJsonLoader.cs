@@ -26,8 +26,25 @@ internal static class TokenizerJsonLoader
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new TokenizerException($"{path}: the top level must be a JSON object");
-            var config = configPath is null ? null : ReadConfig(configPath);
-            return Build(path, root, bytes, config, configPath);
+            var config = configPath is null ? null : Structured(configPath, () => ReadConfig(configPath));
+            return Structured(path, () => Build(path, root, bytes, config, configPath));
+        }
+    }
+
+    /// <summary>
+    /// Runs a reader over a parsed file: a value of the wrong kind, a missing property or invalid UTF-8 inside
+    /// a string (System.Text.Json's own exceptions while reading the document) is the file's fault, one line.
+    /// </summary>
+    private static T Structured<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException or IndexOutOfRangeException
+                                  && e.TargetSite?.DeclaringType?.Namespace?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true)
+        {
+            throw new TokenizerException($"{path}: a field is missing or has the wrong type ({e.Message})");
         }
     }
 

@@ -117,6 +117,9 @@ public sealed class SafetensorsFile : ITensorSource
         var headerBytes = new byte[headerLength];
         RandomAccess.Read(handle, headerBytes, 8);
         long dataStart = 8 + (long)headerLength;
+        // JsonDocument checks UTF-8 only when a string is read; a name with a broken byte must fail here, cleanly.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+            throw new CheckpointException(path, $"header is not valid UTF-8 text; it starts with {Quote(headerBytes)}");
 
         JsonDocument doc;
         try
