@@ -32,6 +32,7 @@ public sealed class Interrupt(TextWriter stderr, bool terminal) : IDisposable
         {
             _cancel.Cancel();
             End("interrupted");
+            return;
         }
         lock (_gate)
         {
