@@ -28,7 +28,14 @@ public sealed class ToolPackage : IAsyncLifetime
         Nupkg = Directory.GetFiles(Feed, "Finetune.Tool.*.nupkg").Single();
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    /// <summary>The packed tool and its installs take ~1.5 GB: the fixture removes its own temp folder.</summary>
+    public Task DisposeAsync()
+    {
+        try { Directory.Delete(Dir, recursive: true); }
+        catch (IOException) { }                    // a file still held open: the OS temp cleaner takes it
+        catch (UnauthorizedAccessException) { }
+        return Task.CompletedTask;
+    }
 
     /// <summary>Runs <c>dotnet ARGS</c> in DIR with extra environment variables.</summary>
     public static async Task<BufferedCommandResult> Dotnet(string dir, IReadOnlyDictionary<string, string?> env, params string[] args) =>
