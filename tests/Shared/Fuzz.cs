@@ -98,6 +98,30 @@ internal static class Fuzz
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
     }
 
+    /// <summary>
+    /// <see cref="Run"/> for readers that take a path: each input is written to its own file in a temp folder
+    /// (named <c>NNN.extension</c>), given to <paramref name="read"/>, then removed; the folder goes at the end.
+    /// </summary>
+    public static void RunOnFiles(IReadOnlyList<byte[]> seeds, int iterations, int seed, string extension, Action<string> read, Func<Exception, bool> isClean)
+    {
+        var dir = TestPaths.NewTempDir("fuzz");
+        var n = 0;
+        try
+        {
+            Run(seeds, iterations, seed, input =>
+            {
+                var path = Path.Combine(dir, $"{Interlocked.Increment(ref n)}.{extension}");
+                File.WriteAllBytes(path, input);
+                try { read(path); }
+                finally { File.Delete(path); }
+            }, isClean);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>The input as escaped text, cut to 400 chars, for the failure message.</summary>
     public static string Show(byte[] input)
     {

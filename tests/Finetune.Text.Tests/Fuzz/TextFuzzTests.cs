@@ -14,8 +14,6 @@ namespace Finetune.Text.Tests.Fuzz;
 /// </summary>
 public sealed class TextFuzzTests
 {
-    private static readonly string Dir = TestPaths.NewTempDir("fuzz-text");
-
     [Fact]
     public void Jinja_lexer_parser_and_renderer_survive_3000_mutated_templates()
     {
@@ -34,42 +32,20 @@ public sealed class TextFuzzTests
     [Fact]
     public void Tokenizer_json_loading_survives_2000_mutated_files()
     {
-        var seeds = Finetune.Testing.Fuzz.Seeds("Finetune.Text.Tests", "tokenizer");
-        var n = 0;
-        Finetune.Testing.Fuzz.Run(seeds, 2000, seed: 12, input =>
+        Finetune.Testing.Fuzz.RunOnFiles(Finetune.Testing.Fuzz.Seeds("Finetune.Text.Tests", "tokenizer"), 2000, seed: 12, "json", path =>
         {
-            var path = Path.Combine(Dir, $"tokenizer-{Interlocked.Increment(ref n)}.json");
-            File.WriteAllBytes(path, input);
-            try
-            {
-                var tokenizer = HfTokenizer.FromTokenizerJson(path, null);
-                tokenizer.Encode("Hello <think> wörld 123!");
-            }
-            finally
-            {
-                File.Delete(path);
-            }
+            var tokenizer = HfTokenizer.FromTokenizerJson(path, null);
+            tokenizer.Encode("Hello <think> wörld 123!");
         }, e => e is TokenizerException);
     }
 
     [Fact]
     public void Gguf_reader_survives_3000_mutated_files()
     {
-        var seeds = Finetune.Testing.Fuzz.Seeds("Finetune.Text.Tests", "gguf");
-        var n = 0;
-        Finetune.Testing.Fuzz.Run(seeds, 3000, seed: 13, input =>
+        Finetune.Testing.Fuzz.RunOnFiles(Finetune.Testing.Fuzz.Seeds("Finetune.Text.Tests", "gguf"), 3000, seed: 13, "gguf", path =>
         {
-            var path = Path.Combine(Dir, $"model-{Interlocked.Increment(ref n)}.gguf");
-            File.WriteAllBytes(path, input);
-            try
-            {
-                var gguf = GgufFile.Read(path);
-                GgufTokenizerLoader.Load(gguf);
-            }
-            finally
-            {
-                File.Delete(path);
-            }
+            var gguf = GgufFile.Read(path);
+            GgufTokenizerLoader.Load(gguf);
         }, e => e is GgufException or TokenizerException);
     }
 }

@@ -12,22 +12,11 @@ public sealed class SafetensorsFuzzTests
     [Fact]
     public void Safetensors_reader_survives_3000_mutated_files()
     {
-        var dir = TestPaths.NewTempDir("fuzz-st");
-        var n = 0;
-        Finetune.Testing.Fuzz.Run(Finetune.Testing.Fuzz.Seeds("Finetune.Torch.Tests", "safetensors"), 3000, seed: 14, input =>
+        Finetune.Testing.Fuzz.RunOnFiles(Finetune.Testing.Fuzz.Seeds("Finetune.Torch.Tests", "safetensors"), 3000, seed: 14, "safetensors", path =>
         {
-            var path = Path.Combine(dir, $"m-{Interlocked.Increment(ref n)}.safetensors");
-            File.WriteAllBytes(path, input);
-            try
-            {
-                using var file = SafetensorsFile.Open(path);
-                foreach (var name in file.Names)
-                    file.Read(name).Dispose();
-            }
-            finally
-            {
-                File.Delete(path);
-            }
+            using var file = SafetensorsFile.Open(path);
+            foreach (var name in file.Names)
+                file.Read(name).Dispose();
         }, e => e is CheckpointException);
     }
 }
