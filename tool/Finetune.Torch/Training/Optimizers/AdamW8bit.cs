@@ -44,6 +44,8 @@ public sealed class AdamW8bit : ITrainingOptimizer
         unsignedMidpoints = Midpoints(unsignedMap);
         signedStarts = AdamW8bitCpuKernel.BucketStarts(signedMidpoints);
         unsignedStarts = AdamW8bitCpuKernel.BucketStarts(unsignedMidpoints);
+        signedMidpoints = AdamW8bitCpuKernel.PaddedMidpoints(signedMidpoints);
+        unsignedMidpoints = AdamW8bitCpuKernel.PaddedMidpoints(unsignedMidpoints);
     }
 
     private readonly float[] signedMidpoints;

@@ -109,30 +109,46 @@ internal static class AdamW8bitCpuKernel
     }
 
     /// <summary>The number of the 255 ascending midpoints strictly below <paramref name="x"/>: the nearest map index, ties to the lower.</summary>
+    /// <param name="midpoints">the 255 midpoints, then two +infinity (<see cref="PaddedMidpoints"/>)</param>
     private static unsafe int Bucket(float* midpoints, byte* start, float x)
     {
         // start[] gives the answer for the smallest float sharing x's top 16 bits (sign, exponent, 7 mantissa
-        // bits); the map's values are >= 0.7% apart relative to their size, so at most two midpoints separate
-        // that float from x.
+        // bits); at most two midpoints lie between that float and x (BucketStarts checks it for the map), so two
+        // branch-free steps finish it: a data-dependent loop here mispredicted on every other value.
         int position = start[BitConverter.SingleToUInt32Bits(x) >> 16];
-        while (position < 255 && midpoints[position] < x) position++;
+        position += midpoints[position] < x ? 1 : 0;
+        position += midpoints[position] < x ? 1 : 0;
         return position;
     }
 
-    /// <summary>For each top-16-bit pattern of a float, the bucket of the smallest float with that pattern (see <see cref="Bucket"/>).</summary>
+    /// <summary>The midpoints followed by two +infinity, so <see cref="Bucket"/> may look one past its answer.</summary>
+    public static float[] PaddedMidpoints(float[] midpoints) => [.. midpoints, float.PositiveInfinity, float.PositiveInfinity];
+
+    /// <summary>
+    /// For each top-16-bit pattern of a float, the bucket of the smallest float with that pattern (see
+    /// <see cref="Bucket"/>); throws if some pattern spans more than two midpoints (a map this kernel cannot take).
+    /// </summary>
     public static byte[] BucketStarts(float[] midpoints)
     {
+        static int Below(float[] midpoints, float value)
+        {
+            int count = 0;
+            if (!float.IsNaN(value))
+                while (count < midpoints.Length && midpoints[count] < value) count++;
+            return count;
+        }
         var starts = new byte[65536];
         for (int bin = 0; bin < starts.Length; bin++)
         {
             // Positive patterns grow with their low bits, negative ones shrink: the smallest float of a bin
-            // has low bits 0 when positive and 0xFFFF when negative.
-            uint bits = (uint)bin << 16 | (bin >= 0x8000 ? 0xFFFFu : 0u);
-            float smallest = BitConverter.UInt32BitsToSingle(bits);
-            int count = 0;
-            if (!float.IsNaN(smallest))
-                while (count < midpoints.Length && midpoints[count] < smallest) count++;
-            starts[bin] = (byte)count;
+            // has low bits 0 when positive and 0xFFFF when negative, the largest the other way round.
+            bool negative = bin >= 0x8000;
+            float smallest = BitConverter.UInt32BitsToSingle((uint)bin << 16 | (negative ? 0xFFFFu : 0u));
+            float largest = BitConverter.UInt32BitsToSingle((uint)bin << 16 | (negative ? 0u : 0xFFFFu));
+            int first = Below(midpoints, smallest);
+            if (!float.IsNaN(largest) && Below(midpoints, largest) - first > 2)
+                throw new ArgumentException($"the quantization map has more than two midpoints between {smallest} and {largest}", nameof(midpoints));
+            starts[bin] = (byte)first;
         }
         return starts;
     }
