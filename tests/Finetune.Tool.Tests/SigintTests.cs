@@ -31,10 +31,8 @@ public sealed class SigintTests(ITestOutputHelper log) : IDisposable
 
     /// <summary>The tiny recipe cut down to seconds: 400 rows, one epoch (45 steps, a progress line each), its data file replaced by <paramref name="data"/>.</summary>
     private static string Recipe(string data, bool take = true) =>
-        File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "recipes", "think-answer-tiny.yaml"))
-            .Replace("path: models/tiny-llama", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama")}")
-            .Replace("path: data/demo-reasoning.jsonl", $"path: {data}" + (take ? "\n  take: 400" : ""))
-            .Replace("path: ../artifacts/export/think-answer-tiny", "path: export/think-answer-tiny")
+        TinyRecipe.Text("export/think-answer-tiny", dataPath: data)
+            .Replace($"path: {data}\n", $"path: {data}\n" + (take ? "  take: 400\n" : ""))
             .Replace("epochs: 3", "epochs: 1")
             .Replace("log_every: 10", "log_every: 1");
 

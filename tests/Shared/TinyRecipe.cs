@@ -6,11 +6,12 @@ namespace Finetune.Testing;
 /// </summary>
 internal static class TinyRecipe
 {
-    public static string Text(string exportPath, string? modelPath = null)
+    /// <param name="dataPath">another data file in place of the demo data</param>
+    public static string Text(string exportPath, string? modelPath = null, string? dataPath = null)
     {
         var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "recipes", "think-answer-tiny.yaml"))
             .Replace("path: models/tiny-llama", $"path: {modelPath ?? Path.Combine(TestPaths.RepoRoot, "recipes", "models", "tiny-llama")}")
-            .Replace("path: data/demo-reasoning.jsonl", $"path: {Path.Combine(TestPaths.RepoRoot, "recipes", "data", "demo-reasoning.jsonl")}")
+            .Replace("path: data/demo-reasoning.jsonl", $"path: {dataPath ?? Path.Combine(TestPaths.RepoRoot, "recipes", "data", "demo-reasoning.jsonl")}")
             .Replace("path: ../artifacts/export/think-answer-tiny", $"path: {exportPath}");
         if (!text.Contains($"path: {exportPath}", StringComparison.Ordinal))
             throw new InvalidOperationException("recipes/think-answer-tiny.yaml no longer has the export path the tests replace");

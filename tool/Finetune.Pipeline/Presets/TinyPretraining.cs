@@ -1,5 +1,6 @@
 using Finetune.Pipeline.Data;
 using Finetune.Pipeline.Mapping;
+using Finetune.Pipeline.Stages;
 using Finetune.Recipes;
 using Finetune.Text.Templates;
 using Finetune.Text.Tokenizers;
@@ -102,8 +103,9 @@ public static class TinyPretraining
     {
         public void Report(TrainerProgress p)
         {
-            if (p.Step % 25 == 0 || p.Step == p.TotalSteps)
-                report($"step {p.Step}/{p.TotalSteps}  loss {p.Loss:0.0000}  lr {p.LearningRate:0.00e+0}  {p.TokensPerSecond:n0} tok/s");
+            // The logged steps (log_every 25 and the last), in the train stage's format with this step's loss.
+            if (p.Logged)
+                report(new StageProgress(p.Step, p.TotalSteps, "step", TrainStage.Detail(p.Loss, p.LearningRate, p.TokensPerSecond), null, true).Line());
         }
     }
 }

@@ -42,7 +42,6 @@ public sealed class FileHasher
         var full = System.IO.Path.GetFullPath(path);
         var info = new FileInfo(full);
         if (!info.Exists) throw new FileNotFoundException($"{full}: file not found", full);
-        if (Finetune.Recipes.PathProblems.Describe(full) is { } problem) throw new StoreException($"{full} {problem}");
         long inode = Inode(full);
         long mtime = info.LastWriteTimeUtc.Ticks;
         lock (_cache)
@@ -50,6 +49,8 @@ public sealed class FileHasher
             if (_cache.TryGetValue(full, out var hit) && hit.Size == info.Length && hit.MtimeTicks == mtime && hit.Inode == inode)
                 return hit.Sha256;
         }
+        // Only a path about to be read is checked: a cache hit was a regular file with this inode, size and mtime.
+        if (Finetune.Recipes.PathProblems.Describe(full) is { } problem) throw new StoreException($"{full} {problem}");
         string sha = Sha256(full, cancellation);
         lock (_cache)
         {

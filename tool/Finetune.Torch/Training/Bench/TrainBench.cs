@@ -93,7 +93,6 @@ public static class TrainBench
         }
         static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
         double median = Median(times);
-        times.Sort();
         return new TrainBenchResult
         {
             Model = options.ModelPath ?? options.Preset ?? "custom",
@@ -111,7 +110,7 @@ public static class TrainBench
             Threads = get_num_threads(),
             TokensPerS = options.Batch * options.Seq / median,
             StepSMedian = median,
-            StepSMin = times[0],
+            StepSMin = times.Min(),
             // On CPU each part is synchronous; on CUDA kernels queue, so only the step total is a wall time.
             ForwardSMedian = Median(forwardTimes),
             BackwardSMedian = Median(backwardTimes),

@@ -49,7 +49,8 @@ public sealed record TrainMemoryPlan
     public static TrainMemoryPlan For(ModelConfig config, ScalarType dtype, OptimizerKind optimizer, bool masterWeights,
         int batch, int seq, bool checkpointing, bool paddingMask = false, long? lossTokens = null)
     {
-        long parameters = ParameterCount(config);
+        var shapes = Shapes(config);                                                          // one meta-device build for the whole plan
+        long parameters = shapes.Sum(Elements);
         int size = dtype == ScalarType.BFloat16 ? 2 : 4;
         bool masters = dtype == ScalarType.BFloat16 && masterWeights;
         long tokens = (long)batch * seq;
@@ -67,22 +68,23 @@ public sealed record TrainMemoryPlan
         if (size != 4)
             headAndLoss += chunk * config.VocabSize * 2 * 2                                   // bf16 logits, bf16 softmax rows for dH
                 + vocabByHidden * size * 2;                                                   // dW in bf16: saved, then scaled for autograd
-        var shapes = Shapes(config);
         return new TrainMemoryPlan
         {
             WeightBytes = parameters * size,
             GradientBytes = parameters * size,
             StepGradientBytes = masters ? parameters * 4 : 0,
-            LargestGradientBytes = masters ? shapes.Max(s => s.Aggregate(1L, (a, b) => a * b)) * size : 0,
+            LargestGradientBytes = masters ? shapes.Max(Elements) * size : 0,
             MasterWeightBytes = masters ? parameters * 4 : 0,
-            OptimizerStateBytes = OptimizerBytes(config, optimizer),
+            OptimizerStateBytes = OptimizerBytes(shapes, optimizer),
             ActivationBytes = activations,
             HeadAndLossBytes = headAndLoss,
         };
     }
 
     /// <summary>Parameters of the model built from <paramref name="config"/> (a tied head adds none).</summary>
-    public static long ParameterCount(ModelConfig config) => Shapes(config).Sum(s => s.Aggregate(1L, (a, b) => a * b));
+    public static long ParameterCount(ModelConfig config) => Shapes(config).Sum(Elements);
+
+    private static long Elements(long[] shape) => shape.Aggregate(1L, (a, b) => a * b);
 
     /// <summary>A table of the parts and the total, in MiB.</summary>
     public string Describe()
@@ -114,9 +116,9 @@ public sealed record TrainMemoryPlan
         return tokens * (norms + attention + h + mlp);
     }
 
-    private static long OptimizerBytes(ModelConfig config, OptimizerKind optimizer) => Shapes(config).Sum(shape =>
+    private static long OptimizerBytes(List<long[]> shapes, OptimizerKind optimizer) => shapes.Sum(shape =>
     {
-        long n = shape.Aggregate(1L, (a, b) => a * b);
+        long n = Elements(shape);
         return optimizer == OptimizerKind.AdamW8bit && n >= AdamW8bit.MinQuantizedSize
             ? 2 * n + 2 * 4 * BlockwiseQuantizer.BlockCount(n)
             : 2 * 4 * n;
